@@ -1,0 +1,175 @@
+package promptfile
+
+import (
+	"math"
+	"sync"
+
+	"github.com/claude-ls/claude-ls/internal/tokencount"
+)
+
+// TokenCounter counts tokens of texts with a tiktoken encoding.
+type TokenCounter interface {
+	Count(encoding string, texts []string) []int
+}
+
+// Tokens is the approximate size of a rendering. Per-block counts are on
+// each RenderedBlock and IncludeInfo.
+type Tokens struct {
+	Input    int // everything the request sends: tools, system, messages
+	Tools    int
+	Cached5m int // tokens of the prefix written to the 5-minute cache
+	Cached1h int // tokens of the prefix written to the 1-hour cache
+	Cost     Estimate
+}
+
+// Fallbacks for a model the catalog does not know.
+const (
+	fallbackEncoding = "cl100k_base"
+	fallbackFactor   = 1.2
+)
+
+// Counters is the TokenCounter of the tool: one cached counter per encoding.
+type Counters struct {
+	mu sync.Mutex
+	by map[string]*tokencount.Counter
+}
+
+// NewCounters makes an empty set; encodings load on first use.
+func NewCounters() *Counters { return &Counters{by: map[string]*tokencount.Counter{}} }
+
+// Count counts texts; an unknown encoding counts with cl100k_base.
+func (c *Counters) Count(encoding string, texts []string) []int {
+	c.mu.Lock()
+	tc, ok := c.by[encoding]
+	if !ok {
+		var err error
+		if tc, err = tokencount.New(encoding); err != nil {
+			tc, _ = tokencount.New(fallbackEncoding)
+		}
+		c.by[encoding] = tc
+	}
+	c.mu.Unlock()
+	return tc.CountAll(texts)
+}
+
+// encodingOf says how a model's tokens are estimated.
+func encodingOf(m *Model) (string, float64) {
+	if m == nil || m.Tokenizer == "" || m.TokenFactor <= 0 {
+		return fallbackEncoding, fallbackFactor
+	}
+	return m.Tokenizer, m.TokenFactor
+}
+
+// EstimateTokens scales a tiktoken count to the model's tokens.
+func EstimateTokens(m *Model, raw int) int {
+	_, factor := encodingOf(m)
+	return int(math.Ceil(float64(raw) * factor))
+}
+
+// count estimates every block, include and tools, then the cost.
+func (a *analysis) count() {
+	if a.ws.Counter == nil {
+		return
+	}
+	r := a.r
+	enc, _ := encodingOf(r.Model)
+	texts := make([]string, 0, len(r.Blocks)+len(r.Includes)+1)
+	for _, rb := range r.Blocks {
+		texts = append(texts, rb.Text)
+	}
+	for _, inc := range r.Includes {
+		texts = append(texts, inc.Text)
+	}
+	tools := ""
+	if r.Request != nil {
+		tools = string(r.Request.Param("tools"))
+	}
+	texts = append(texts, tools)
+	counts := a.ws.Counter.Count(enc, texts)
+	est := func(i int) int {
+		if texts[i] == "" {
+			return 0
+		}
+		return EstimateTokens(r.Model, counts[i])
+	}
+	t := &r.Tokens
+	t.Tools = est(len(texts) - 1)
+	t.Input = t.Tools
+	// The cached prefix runs in request order: tools, system, then messages.
+	prefix5m, prefix1h := 0, 0
+	running := t.Tools
+	for i, rb := range r.Blocks {
+		rb.Tokens = est(i)
+		t.Input += rb.Tokens
+	}
+	ordered := append(systemBlocks(r.Blocks), messageBlocks(r.Blocks)...)
+	for _, rb := range ordered {
+		running += rb.Tokens
+		if rb.Text == "" {
+			continue
+		}
+		switch ttl, _ := cacheTTL(rb.Block.Cache); ttl {
+		case "5m":
+			prefix5m = running
+		case "1h":
+			prefix1h = running
+		}
+	}
+	t.Cached1h = prefix1h
+	if prefix5m > prefix1h {
+		t.Cached5m = prefix5m - prefix1h
+	}
+	for i, inc := range r.Includes {
+		inc.Tokens = est(len(r.Blocks) + i)
+	}
+	a.checkSize()
+	if r.Model != nil {
+		t.Cost = r.Model.Estimate(int64(t.Input), int64(t.Cached5m), int64(t.Cached1h), int64(r.MaxTokens))
+	}
+}
+
+func systemBlocks(bs []*RenderedBlock) []*RenderedBlock {
+	var out []*RenderedBlock
+	for _, b := range bs {
+		if b.Block.Role == System {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+func messageBlocks(bs []*RenderedBlock) []*RenderedBlock {
+	var out []*RenderedBlock
+	for _, b := range bs {
+		if b.Block.Role != System {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// checkSize compares the estimate with the model's context window.
+func (a *analysis) checkSize() {
+	r := a.r
+	m := r.Model
+	if m == nil || m.ContextWindow <= 0 {
+		return
+	}
+	for _, inc := range r.Includes {
+		if inc.Tokens > m.ContextWindow {
+			a.errorf("include-too-large", inc.Part.NameSpan, "`"+inc.Part.Name+"` is ≈ "+GroupDigits(inc.Tokens)+" tokens, more than "+m.ID+"'s context window of "+GroupDigits(m.ContextWindow))
+		}
+	}
+	// max_tokens above the output limit is its own error; count the limit here.
+	maxOut := r.MaxTokens
+	if m.MaxOutput > 0 {
+		maxOut = min(maxOut, m.MaxOutput)
+	}
+	if total := r.Tokens.Input + maxOut; total > m.ContextWindow {
+		span := a.headerSpan()
+		if e := a.f.Front.Lookup("model"); e != nil {
+			span = e.At
+		}
+		a.errorf("context-window", span, "the request is ≈ "+GroupDigits(r.Tokens.Input)+" input tokens + "+GroupDigits(maxOut)+" max_tokens = "+GroupDigits(total)+", beyond "+m.ID+"'s context window of "+GroupDigits(m.ContextWindow))
+	}
+}

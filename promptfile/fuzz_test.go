@@ -1,0 +1,85 @@
+package promptfile
+
+import (
+	"encoding/json"
+	"testing"
+	"unicode/utf8"
+)
+
+func addSeeds(f *testing.F) {
+	for _, s := range []string{
+		"",
+		"---\nmodel: claude-sonnet-4-6\nmax_tokens: 10\n---\nuser:\nhi {{x}}",
+		"---\r\nmodel: [\r\n---\r\nsystem: cache\r\n{{! c }}\r\nuser:\r\n\\{{ {{file \"a\"}}",
+		"\uFEFF---\nvars: {a: 1}\ntests: [{a: 2, expect: {contains: x}}]\n---\n{{a}}\nassistant: cache=1h\n",
+		"---\nsystem: \"{{a}} {{! x\"\nthinking: {type: enabled, budget_tokens: 2000}\n---\n\xff\xfe",
+	} {
+		f.Add([]byte(s))
+	}
+}
+
+// FuzzParse: any bytes parse without panicking, spans stay inside the file
+// and in order, and positions round-trip through the mapper.
+func FuzzParse(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		file := Parse(src)
+		check := func(what string, s Span) {
+			if s.Start < 0 || s.End > len(src) || s.Start > s.End {
+				t.Fatalf("%s span %v outside file of %d bytes", what, s, len(src))
+			}
+		}
+		prev := 0
+		for _, b := range file.Blocks {
+			check("content", b.Content)
+			if b.Content.Start < prev {
+				t.Fatalf("blocks out of order")
+			}
+			prev = b.Content.End
+			for _, p := range b.Parts {
+				check("part", p.Span)
+			}
+		}
+		for _, d := range file.Problems {
+			check(d.Code, d.Span)
+		}
+		if file.Front != nil {
+			for _, e := range file.Front.Entries {
+				check("key", e.KeyAt)
+				check("value", e.At)
+			}
+		}
+		for off := 0; off <= len(src); off += 1 + len(src)/64 {
+			line, col := file.Map.Position(off, UTF16)
+			if back := file.Map.Offset(line, col, UTF16); back > off && off >= file.Map.base {
+				t.Fatalf("offset %d -> (%d,%d) -> %d", off, line, col, back)
+			}
+			file.At(off)
+		}
+	})
+}
+
+// FuzzRender: analysis of any bytes never panics, every diagnostic is
+// located in the file, and a rendered request is valid JSON with valid UTF-8
+// strings.
+func FuzzRender(f *testing.F) {
+	addSeeds(f)
+	f.Fuzz(func(t *testing.T, src []byte) {
+		ws := &Workspace{Root: "/ws", ReadFile: func(p string) ([]byte, error) { return []byte("included\n"), nil }}
+		res := Analyze(Parse(src), ws, Options{Path: "/ws/a.prompt"})
+		for _, d := range res.Diagnostics {
+			if d.Span.Start < 0 || d.Span.End > len(src) || d.Span.Start > d.Span.End {
+				t.Fatalf("%s: span %v outside file of %d bytes", d.Code, d.Span, len(src))
+			}
+			if d.Message == "" {
+				t.Fatalf("%s: empty message", d.Code)
+			}
+		}
+		if res.Request != nil {
+			body := res.Request.JSON()
+			if !json.Valid(body) || !utf8.Valid(body) {
+				t.Fatalf("invalid body: %s", body)
+			}
+		}
+	})
+}

@@ -2,6 +2,7 @@ package promptfile
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -59,13 +60,29 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
+// byteCounter is a stand-in TokenCounter (a token per 4 bytes) so that the
+// engine's counting, caching and context-window code runs under the fuzzer
+// without depending on the real tokenizer.
+type byteCounter struct{}
+
+func (byteCounter) Count(_ string, texts []string) []int {
+	n := make([]int, len(texts))
+	for i, s := range texts {
+		n[i] = (len(s) + 3) / 4
+	}
+	return n
+}
+
 // FuzzRender: analysis of any bytes never panics, every diagnostic is
-// located in the file, and a rendered request is valid JSON with valid UTF-8
-// strings.
+// located in the file, every quick fix edits the file in place (edits inside
+// it, in order, not overlapping: what an LSP client needs to apply them),
+// and a rendered request is valid JSON with valid UTF-8 strings, no empty
+// text and no text ending in white space (the API refuses a prefill that
+// does).
 func FuzzRender(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
-		ws := &Workspace{Root: "/ws", ReadFile: func(p string) ([]byte, error) { return []byte("included\n"), nil }}
+		ws := &Workspace{Root: "/ws", Counter: byteCounter{}, ReadFile: func(p string) ([]byte, error) { return []byte("included\n"), nil }}
 		res := Analyze(Parse(src), ws, Options{Path: "/ws/a.prompt"})
 		for _, d := range res.Diagnostics {
 			if d.Span.Start < 0 || d.Span.End > len(src) || d.Span.Start > d.Span.End {
@@ -74,11 +91,29 @@ func FuzzRender(f *testing.F) {
 			if d.Message == "" {
 				t.Fatalf("%s: empty message", d.Code)
 			}
+			for _, fix := range d.Fixes {
+				prev := 0
+				for _, e := range fix.Edits {
+					if e.Span.Start < prev || e.Span.End > len(src) || e.Span.Start > e.Span.End {
+						t.Fatalf("%s: fix %q edit %v outside file of %d bytes or overlapping", d.Code, fix.Title, e.Span, len(src))
+					}
+					prev = e.Span.End
+				}
+			}
 		}
 		if res.Request != nil {
 			body := res.Request.JSON()
 			if !json.Valid(body) || !utf8.Valid(body) {
 				t.Fatalf("invalid body: %s", body)
+			}
+			blocks := append([]ContentBlock(nil), res.Request.System...)
+			for _, m := range res.Request.Messages {
+				blocks = append(blocks, m.Content...)
+			}
+			for _, b := range blocks {
+				if b.Text == "" || strings.TrimRight(b.Text, " \t\r\n") != b.Text {
+					t.Fatalf("text block %q is empty or ends in white space", b.Text)
+				}
 			}
 		}
 	})

@@ -26,6 +26,7 @@ Usage:
   claude-ls render [--var NAME=VALUE]... [--test NAME] [--model ID] FILE
   claude-ls count [--json] [--model ID] FILE...
   claude-ls check [--format text|json] [PATH...]
+  claude-ls serve [--log FILE] [--trace]
   claude-ls version
   claude-ls help
 
@@ -34,6 +35,7 @@ Commands:
   count    approximate input tokens and cost, per block and in total
   check    report problems in every .prompt under the paths (default .);
            exit 1 when there is an error, for CI and pre-commit
+  serve    run the language server on stdin/stdout (editors start this)
   version  print the version
 
 Run 'claude-ls COMMAND --help' for a command's flags.
@@ -48,6 +50,7 @@ var commands = map[string]command{
 	"render":  {runRender},
 	"count":   {runCount},
 	"check":   {runCheck},
+	"serve":   {runServe},
 	"version": {func(_ []string, stdout, _ io.Writer) int { fmt.Fprintln(stdout, "claude-ls", version); return exitOK }},
 }
 

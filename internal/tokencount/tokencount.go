@@ -54,9 +54,9 @@ type Counter struct {
 
 	seed1, seed2 maphash.Seed
 
-	mu         sync.Mutex
-	cur, prev  map[chunkKey]int32
-	generation int
+	mu        sync.Mutex
+	cur, prev map[chunkKey]int32 // chunk hash -> token count, two generations
+	genLimit  int                // entries per generation
 }
 
 type chunkKey struct{ h1, h2 uint64 }
@@ -68,14 +68,14 @@ func New(encoding string) (*Counter, error) {
 		return nil, fmt.Errorf("tokencount: unknown encoding %q (want cl100k_base or o200k_base)", encoding)
 	}
 	return &Counter{
-		name:       encoding,
-		chunkMin:   defaultChunkMin,
-		chunkMax:   defaultChunkMax,
-		cutMask:    defaultCutMask,
-		seed1:      maphash.MakeSeed(),
-		seed2:      maphash.MakeSeed(),
-		cur:        map[chunkKey]int32{},
-		generation: cacheGeneration,
+		name:     encoding,
+		chunkMin: defaultChunkMin,
+		chunkMax: defaultChunkMax,
+		cutMask:  defaultCutMask,
+		seed1:    maphash.MakeSeed(),
+		seed2:    maphash.MakeSeed(),
+		cur:      map[chunkKey]int32{},
+		genLimit: cacheGeneration,
 	}, nil
 }
 
@@ -175,7 +175,7 @@ func (c *Counter) count(texts []string, out []int) {
 	for _, r := range refs {
 		out[r.text] += int(r.n)
 	}
-	if cap(refs) <= 1<<16 { // do not pin huge slices in the pool
+	if cap(refs) <= 1<<14 { // ~16 MB of text; do not pin larger slices in the pool
 		*refsp = refs[:0]
 		refPool.Put(refsp)
 	}
@@ -240,8 +240,8 @@ func (c *Counter) insert(k chunkKey, n int32) {
 	if _, ok := c.cur[k]; ok {
 		return
 	}
-	if len(c.cur) >= c.generation {
-		c.prev, c.cur = c.cur, make(map[chunkKey]int32, c.generation/8)
+	if len(c.cur) >= c.genLimit {
+		c.prev, c.cur = c.cur, make(map[chunkKey]int32, c.genLimit/8)
 	}
 	c.cur[k] = n
 }

@@ -201,7 +201,7 @@ func TestChunksAreBounded(t *testing.T) {
 
 func TestCacheIsBounded(t *testing.T) {
 	c, _ := New("cl100k_base")
-	c.generation = 100
+	c.genLimit = 100
 	for i := range 1000 {
 		c.Count(strings.Repeat("word ", i%7) + string(rune('a'+i%26)) + strings.Repeat("x", i))
 	}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Compares the Go token counter with npm tiktoken (OpenAI's WASM build of the
+# Rust tokenizer) on the same 4 MB corpus of Go sources and licence texts:
+# cold cl100k_base counts, best of RUNS, in MB/s (1 MB = 10^6 bytes).
+# npm tiktoken is installed into a temporary directory (nothing is written
+# to the repository). Usage: internal/tokencount/bench/compare.sh [RUNS]
+set -euo pipefail
+runs=${1:-3}
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+cp "$here/package.json" "$here/compare.mjs" "$tmp/"
+(cd "$tmp" && npm install --silent --no-audit --no-fund >/dev/null)
+
+cd "$repo"
+go build -o "$tmp/gobench" ./internal/tokencount/bench
+"$tmp/gobench" -write "$tmp/corpus.txt" -size $((4 << 20))
+
+node_json=$(node "$tmp/compare.mjs" "$tmp/corpus.txt" "$runs")
+go_json=$("$tmp/gobench" -count "$tmp/corpus.txt" -enc cl100k_base -runs "$runs")
+echo "$node_json"
+echo "$go_json"
+node -e '
+const n = JSON.parse(process.argv[1]), g = JSON.parse(process.argv[2]);
+console.log(`npm tiktoken ${n.mb_per_s.toFixed(2)} MB/s, Go ${g.mb_per_s.toFixed(2)} MB/s (GOMAXPROCS ${g.gomaxprocs}): ratio ${(g.mb_per_s / n.mb_per_s).toFixed(1)}x; tokens npm ${n.tokens}, Go ${g.tokens}${n.tokens === g.tokens ? " (equal)" : " (DIFFERENT)"}`);
+' "$node_json" "$go_json"

@@ -1,0 +1,331 @@
+// Package lsp is the language server: documents, handlers and capabilities.
+// Everything a handler answers comes from promptfile; this package only
+// maps it to and from the protocol.
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"go.lsp.dev/jsonrpc2"
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/claude-ls/claude-ls/promptfile"
+)
+
+// Version is reported in serverInfo; the binary sets it.
+var Version = "dev"
+
+// Server holds the state of one editor session. Its methods are the
+// protocol handlers; UnimplementedServer answers MethodNotFound for the rest.
+type Server struct {
+	protocol.UnimplementedServer
+
+	log      *slog.Logger
+	client   protocol.Client
+	conn     jsonrpc2.Conn
+	counters *promptfile.Counters
+
+	mu          sync.Mutex
+	state       lifecycle
+	encoding    promptfile.Encoding
+	settings    Settings
+	roots       []string // workspace folders from initialize
+	docs        map[uri.URI]*Document
+	workspaces  map[string]*workspaceState
+	diskResults map[string]bool            // prompts not open that were published with problems
+	diskReads   map[string]map[string]bool // files each of those read
+	diskMu      sync.Mutex                 // one disk check at a time
+	watcher     *watcher
+	clientCaps  clientCaps
+	exitCode    chan int
+}
+
+type lifecycle int
+
+const (
+	created lifecycle = iota
+	initialized
+	shuttingDown
+)
+
+// clientCaps is what the client said it can do, as far as it matters here.
+type clientCaps struct {
+	watchedFiles     bool // workspace/didChangeWatchedFiles with dynamic registration
+	snippets         bool
+	showDocument     bool
+	workDoneProgress bool
+}
+
+// Options configure Serve.
+type Options struct {
+	Logger *slog.Logger // nil: discard
+	Trace  bool         // log every message read and written
+}
+
+// Serve runs the server on rwc until the client sends exit or closes the
+// stream. It returns the process exit code the LSP asks for: 0 after a
+// shutdown request, 1 otherwise.
+func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Trace {
+		rwc = &tracingRWC{rwc: rwc, log: log}
+	}
+	s := newServer(log)
+	conn := jsonrpc2.NewConn(jsonrpc2.NewStream(rwc), jsonrpc2.WithCodec(codec{}))
+	s.conn = conn
+	s.client = protocol.ClientDispatcher(conn)
+	ctx = protocol.WithClient(ctx, s.client)
+	conn.Go(ctx, protocol.Handlers(s.middleware(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))
+	select {
+	case code := <-s.exitCode:
+		conn.Close()
+		s.stop()
+		return code
+	case <-conn.Done():
+		s.stop()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if s.state == shuttingDown {
+			return 0
+		}
+		return 1
+	case <-ctx.Done():
+		conn.Close()
+		s.stop()
+		return 1
+	}
+}
+
+func newServer(log *slog.Logger) *Server {
+	return &Server{
+		log:         log,
+		counters:    promptfile.NewCounters(),
+		docs:        map[uri.URI]*Document{},
+		workspaces:  map[string]*workspaceState{},
+		diskResults: map[string]bool{},
+		diskReads:   map[string]map[string]bool{},
+		exitCode:    make(chan int, 1),
+		settings:    defaultSettings(),
+	}
+}
+
+// stop ends background work: watchers and document workers.
+func (s *Server) stop() {
+	s.mu.Lock()
+	w := s.watcher
+	s.watcher = nil
+	docs := make([]*Document, 0, len(s.docs))
+	for _, d := range s.docs {
+		docs = append(docs, d)
+	}
+	s.mu.Unlock()
+	if w != nil {
+		w.close()
+	}
+	for _, d := range docs {
+		d.close()
+	}
+}
+
+// middleware is the one place every request passes: it enforces the
+// lifecycle, turns panics into errors, and logs every failure, so no handler
+// can take the connection down.
+func (s *Server) middleware(next jsonrpc2.Handler) jsonrpc2.Handler {
+	return func(ctx context.Context, req *jsonrpc2.Request) (result any, err error) {
+		method := req.Method()
+		start := time.Now()
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.Error("handler panic", "method", method, "panic", r, "stack", string(debug.Stack()))
+				result, err = nil, jsonrpc2.NewError(jsonrpc2.InternalError, fmt.Sprintf("claude-ls: internal error in %s: %v", method, r))
+			}
+			if err != nil && !errors.Is(err, jsonrpc2.ErrMethodNotFound) {
+				s.log.Warn("request failed", "method", method, "error", err)
+			}
+			if err != nil && !req.IsCall() {
+				// jsonrpc2 fails the whole connection on a notification's
+				// error; there is no one to answer, so it is only logged.
+				err = nil
+			}
+			s.log.Debug("handled", "method", method, "took", time.Since(start))
+		}()
+		s.mu.Lock()
+		state := s.state
+		s.mu.Unlock()
+		switch {
+		case method == "exit":
+		case state == created && method != "initialize":
+			if !req.IsCall() {
+				return nil, nil // notifications before initialize are dropped
+			}
+			return nil, jsonrpc2.NewError(jsonrpc2.ServerNotInitialized, "claude-ls: initialize first")
+		case state == shuttingDown:
+			if !req.IsCall() {
+				return nil, nil
+			}
+			return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "claude-ls: the server is shutting down")
+		case state == initialized && method == "initialize":
+			return nil, jsonrpc2.NewError(jsonrpc2.InvalidRequest, "claude-ls: already initialized")
+		}
+		return next(ctx, req)
+	}
+}
+
+// Initialize answers with what is implemented, and nothing more.
+func (s *Server) Initialize(ctx context.Context, params *protocol.InitializeParams) (*protocol.InitializeResult, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.state = initialized
+	caps := params.Capabilities
+	enc := protocol.PositionEncodingKindUTF16
+	if caps.General != nil {
+		for _, e := range caps.General.PositionEncodings {
+			if e == protocol.PositionEncodingKindUTF8 {
+				enc = e
+				s.encoding = promptfile.UTF8
+			}
+		}
+	}
+	if w := caps.Workspace; w != nil && w.DidChangeWatchedFiles != nil && w.DidChangeWatchedFiles.DynamicRegistration != nil {
+		s.clientCaps.watchedFiles = *w.DidChangeWatchedFiles.DynamicRegistration
+	}
+	if td := caps.TextDocument; td != nil && td.Completion != nil && td.Completion.CompletionItem != nil && td.Completion.CompletionItem.SnippetSupport != nil {
+		s.clientCaps.snippets = *td.Completion.CompletionItem.SnippetSupport
+	}
+	if w := caps.Window; w != nil {
+		s.clientCaps.showDocument = w.ShowDocument != nil && w.ShowDocument.Support
+		s.clientCaps.workDoneProgress = w.WorkDoneProgress != nil && *w.WorkDoneProgress
+	}
+	folders, _ := params.WorkspaceFolders.Get()
+	for _, f := range folders {
+		if p := fsPath(f.URI); p != "" {
+			s.roots = append(s.roots, p)
+		}
+	}
+	if len(s.roots) == 0 && params.RootURI != nil {
+		if p := fsPath(*params.RootURI); p != "" {
+			s.roots = append(s.roots, p)
+		}
+	}
+	if len(params.InitializationOptions) > 0 {
+		if err := s.settings.apply(params.InitializationOptions); err != nil {
+			s.log.Warn("initializationOptions", "error", err)
+		}
+	}
+	s.applyLogLevel()
+	return &protocol.InitializeResult{
+		Capabilities: s.capabilities(enc),
+		ServerInfo:   protocol.ServerInfo{Name: "claude-ls", Version: protocol.NewOptional(Version)},
+	}, nil
+}
+
+// Initialized starts the work that needs the client: watching files and
+// checking every prompt of the workspace.
+func (s *Server) Initialized(ctx context.Context, _ *protocol.InitializedParams) error {
+	go s.startWorkspace(context.WithoutCancel(ctx))
+	return nil
+}
+
+// Shutdown stops accepting requests; exit follows.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.state = shuttingDown
+	s.mu.Unlock()
+	return nil
+}
+
+// Exit ends the process: 0 after shutdown, 1 without.
+func (s *Server) Exit(ctx context.Context) error {
+	s.mu.Lock()
+	code := 1
+	if s.state == shuttingDown {
+		code = 0
+	}
+	s.mu.Unlock()
+	select {
+	case s.exitCode <- code:
+	default:
+	}
+	return nil
+}
+
+// DidChangeConfiguration takes new settings and re-checks open documents.
+func (s *Server) DidChangeConfiguration(ctx context.Context, params *protocol.DidChangeConfigurationParams) error {
+	s.mu.Lock()
+	err := s.settings.apply(params.Settings)
+	s.applyLogLevel()
+	s.workspaces = map[string]*workspaceState{} // config path or defaults may have changed
+	s.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("claude-ls settings: %w", err)
+	}
+	s.refreshAll()
+	return nil
+}
+
+// codec is the protocol's union-aware codec (unexported there): raw JSON
+// passes through, everything else goes through protocol.Marshal.
+type codec struct{}
+
+func (codec) Marshal(v any) ([]byte, error) {
+	switch m := v.(type) {
+	case jsonrpc2.RawMessage:
+		if m == nil {
+			return []byte("null"), nil
+		}
+		return m, nil
+	case *jsonrpc2.RawMessage:
+		if m == nil || *m == nil {
+			return []byte("null"), nil
+		}
+		return *m, nil
+	}
+	return protocol.Marshal(v)
+}
+
+func (codec) Unmarshal(data []byte, v any) error {
+	if p, ok := v.(*jsonrpc2.RawMessage); ok {
+		*p = append(jsonrpc2.RawMessage(nil), data...)
+		return nil
+	}
+	return protocol.Unmarshal(data, v)
+}
+
+// tracingRWC logs every chunk of the stream, for --trace.
+type tracingRWC struct {
+	rwc io.ReadWriteCloser
+	log *slog.Logger
+}
+
+func (t *tracingRWC) Read(p []byte) (int, error) {
+	n, err := t.rwc.Read(p)
+	if n > 0 {
+		t.log.Info("trace <-", "data", promptfile.RedactKeys(string(p[:n])))
+	}
+	return n, err
+}
+
+func (t *tracingRWC) Write(p []byte) (int, error) {
+	t.log.Info("trace ->", "data", promptfile.RedactKeys(string(p)))
+	return t.rwc.Write(p)
+}
+
+func (t *tracingRWC) Close() error { return t.rwc.Close() }
+
+// jsonMarshal encodes v as an LSPAny.
+func jsonMarshal(v any) (protocol.LSPAny, error) {
+	b, err := json.Marshal(v)
+	return protocol.LSPAny(b), err
+}

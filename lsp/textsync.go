@@ -1,0 +1,86 @@
+package lsp
+
+import (
+	"context"
+	"fmt"
+
+	"go.lsp.dev/protocol"
+
+	"github.com/claude-ls/claude-ls/promptfile"
+)
+
+// DidOpen starts tracking a document.
+func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocumentParams) error {
+	td := params.TextDocument
+	s.mu.Lock()
+	if old, ok := s.docs[td.URI]; ok {
+		old.close()
+	}
+	s.docs[td.URI] = newDocument(s, td.URI, td.Version, []byte(td.Text))
+	s.mu.Unlock()
+	return nil
+}
+
+// DidChange applies changes in order: ranged edits in the negotiated
+// encoding, or whole-document replacements.
+func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDocumentParams) error {
+	d, ok := s.document(params.TextDocument.URI)
+	if !ok {
+		return fmt.Errorf("didChange for %s, which is not open", params.TextDocument.URI)
+	}
+	d.mu.Lock()
+	text := d.text
+	d.mu.Unlock()
+	enc := s.positionEncoding()
+	for _, change := range params.ContentChanges {
+		switch c := change.(type) {
+		case *protocol.TextDocumentContentChangeWholeDocument:
+			text = []byte(c.Text)
+		case *protocol.TextDocumentContentChangePartial:
+			text = applyEdit(text, c.Range, c.Text, enc)
+		}
+	}
+	d.update(params.TextDocument.Version, text)
+	return nil
+}
+
+// applyEdit replaces a range of text. Ranges past the end are clamped and a
+// reversed range is read as empty at its start, so no client can make the
+// server fail; the text is copied, since snapshots share the old one.
+func applyEdit(text []byte, r protocol.Range, newText string, enc promptfile.Encoding) []byte {
+	m := promptfile.NewMapper(text)
+	start := toOffset(m, r.Start, enc)
+	end := toOffset(m, r.End, enc)
+	if end < start {
+		end = start
+	}
+	out := make([]byte, 0, len(text)-(end-start)+len(newText))
+	out = append(out, text[:start]...)
+	out = append(out, newText...)
+	return append(out, text[end:]...)
+}
+
+// DidSave needs nothing: the text is already current.
+func (s *Server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocumentParams) error {
+	return nil
+}
+
+// DidClose stops tracking a document and clears its diagnostics; a prompt
+// on disk is then checked as any other file of the workspace.
+func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocumentParams) error {
+	u := params.TextDocument.URI
+	s.mu.Lock()
+	d, ok := s.docs[u]
+	delete(s.docs, u)
+	s.mu.Unlock()
+	if ok {
+		d.close()
+	}
+	return s.client.PublishDiagnostics(ctx, &protocol.PublishDiagnosticsParams{URI: u, Diagnostics: []protocol.Diagnostic{}})
+}
+
+func (s *Server) positionEncoding() promptfile.Encoding {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.encoding
+}

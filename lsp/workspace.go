@@ -1,0 +1,301 @@
+package lsp
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/claude-ls/claude-ls/internal/workspace"
+	"github.com/claude-ls/claude-ls/promptfile"
+)
+
+// workspaceState is one workspace root: its config, and a cache of the files
+// prompts include, so a keystroke never waits on the disk. The watcher drops
+// cached files when they change.
+type workspaceState struct {
+	ws *workspace.Workspace
+
+	mu    sync.Mutex
+	files map[string]cachedFile
+}
+
+type cachedFile struct {
+	data []byte
+	err  error
+}
+
+func (w *workspaceState) engine() *promptfile.Workspace { return w.ws.Engine(w.read) }
+
+func (w *workspaceState) read(path string) ([]byte, error) {
+	w.mu.Lock()
+	if f, ok := w.files[path]; ok {
+		w.mu.Unlock()
+		return f.data, f.err
+	}
+	w.mu.Unlock()
+	data, err := workspace.ReadFile(w.ws.Root, path)
+	w.mu.Lock()
+	w.files[path] = cachedFile{data, err}
+	w.mu.Unlock()
+	return data, err
+}
+
+// forget drops a file from the cache; it reports whether it was cached.
+func (w *workspaceState) forget(path string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	_, ok := w.files[path]
+	delete(w.files, path)
+	return ok
+}
+
+// rootFor is the workspace root of path: the client's workspace folder that
+// holds it, else its git repository, else its folder.
+func (s *Server) rootFor(path string) string {
+	s.mu.Lock()
+	roots := s.roots
+	s.mu.Unlock()
+	if path == "" {
+		if len(roots) > 0 {
+			return roots[0]
+		}
+		wd, _ := os.Getwd()
+		return wd
+	}
+	for _, r := range roots {
+		if within(r, path) {
+			return r
+		}
+	}
+	return workspace.FindRoot(path)
+}
+
+func within(root, path string) bool {
+	rel, err := filepath.Rel(root, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// workspaceFor returns the state of the root holding path, opening it once.
+func (s *Server) workspaceFor(path string) *workspaceState {
+	root := s.rootFor(path)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if w, ok := s.workspaces[root]; ok {
+		return w
+	}
+	ws, err := workspace.Open(root, s.counters)
+	if err != nil {
+		s.log.Warn("workspace config", "root", root, "error", err)
+	}
+	if p := s.settings.ConfigPath; p != "" {
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(root, p)
+		}
+		if src, err := os.ReadFile(p); err == nil {
+			ws.SetConfig(p, src)
+		} else {
+			s.log.Warn("configPath", "path", p, "error", err)
+		}
+	}
+	if s.settings.DefaultModel != "" && ws.Config.DefaultModel == "" {
+		ws.Config.DefaultModel = s.settings.DefaultModel
+	}
+	w := &workspaceState{ws: ws, files: map[string]cachedFile{}}
+	s.workspaces[root] = w
+	return w
+}
+
+// startWorkspace watches the roots and checks every prompt in them, so
+// problems show before files are opened.
+func (s *Server) startWorkspace(ctx context.Context) {
+	s.mu.Lock()
+	roots := append([]string(nil), s.roots...)
+	s.mu.Unlock()
+	if w, err := newWatcher(s, roots); err != nil {
+		s.log.Warn("file watching off", "error", err)
+	} else {
+		s.mu.Lock()
+		s.watcher = w
+		s.mu.Unlock()
+	}
+	s.registerWatchedFiles(ctx)
+	s.checkDisk(ctx, nil)
+}
+
+// registerWatchedFiles asks the client for file events where it offers them;
+// they complement fsnotify (remote file systems, files the server cannot watch).
+func (s *Server) registerWatchedFiles(ctx context.Context) {
+	s.mu.Lock()
+	ok := s.clientCaps.watchedFiles
+	s.mu.Unlock()
+	if !ok {
+		return
+	}
+	opts := map[string]any{"watchers": []map[string]any{{"globPattern": "**/*"}}}
+	raw, _ := jsonMarshal(opts)
+	err := s.client.RegisterCapability(ctx, &protocol.RegistrationParams{Registrations: []protocol.Registration{{
+		ID: "claude-ls-watch", Method: "workspace/didChangeWatchedFiles", RegisterOptions: raw,
+	}}})
+	if err != nil {
+		s.log.Warn("registering watched files", "error", err)
+	}
+}
+
+// DidChangeWatchedFiles handles the client's file events like fsnotify's.
+func (s *Server) DidChangeWatchedFiles(ctx context.Context, params *protocol.DidChangeWatchedFilesParams) error {
+	for _, c := range params.Changes {
+		if p := fsPath(c.URI); p != "" {
+			s.fileChanged(p)
+		}
+	}
+	return nil
+}
+
+// fileChanged updates whatever depends on path.
+func (s *Server) fileChanged(path string) {
+	s.mu.Lock()
+	var states []*workspaceState
+	for root, w := range s.workspaces {
+		if within(root, path) {
+			states = append(states, w)
+		}
+	}
+	s.mu.Unlock()
+	if filepath.Base(path) == workspace.ConfigName || strings.HasSuffix(path, ".claude-ls.yaml") {
+		s.mu.Lock()
+		s.workspaces = map[string]*workspaceState{}
+		s.mu.Unlock()
+		s.publishConfigProblems(context.Background(), path)
+		s.refreshAll()
+		return
+	}
+	for _, w := range states {
+		w.forget(path)
+	}
+	for _, d := range s.openDocuments() {
+		if d.includes(path) {
+			d.invalidate()
+		}
+	}
+	if strings.HasSuffix(path, ".prompt") {
+		go s.checkDisk(context.Background(), []string{path})
+		return
+	}
+	go s.checkDisk(context.Background(), s.diskPromptsReading(path))
+}
+
+// diskPromptsReading lists prompts on disk whose last check read path.
+func (s *Server) diskPromptsReading(path string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for p, reads := range s.diskReads {
+		if reads[path] {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// checkDisk checks prompts that are not open: the given ones, or every one
+// under the roots. It publishes their problems, and an empty list for a
+// prompt that had problems and has none now.
+func (s *Server) checkDisk(ctx context.Context, paths []string) {
+	s.diskMu.Lock() // one check at a time; each is quick
+	defer s.diskMu.Unlock()
+	if paths == nil {
+		s.mu.Lock()
+		roots := append([]string(nil), s.roots...)
+		s.mu.Unlock()
+		for _, r := range roots {
+			paths = append(paths, findPrompts(r)...)
+		}
+		for _, r := range roots {
+			s.publishConfigProblems(ctx, filepath.Join(r, workspace.ConfigName))
+		}
+	}
+	for _, p := range paths {
+		u := uri.File(p)
+		if _, open := s.document(u); open {
+			continue
+		}
+		src, err := os.ReadFile(p)
+		if err != nil {
+			s.forgetDisk(ctx, p)
+			continue
+		}
+		w := s.workspaceFor(p)
+		file := promptfile.Parse(src)
+		res := promptfile.Analyze(file, w.engine(), promptfile.Options{Path: p})
+		reads := map[string]bool{}
+		for _, inc := range res.Includes {
+			reads[inc.Path] = true
+		}
+		s.mu.Lock()
+		had := s.diskResults[p]
+		s.diskResults[p] = len(res.Diagnostics) > 0
+		s.diskReads[p] = reads
+		s.mu.Unlock()
+		if len(res.Diagnostics) > 0 || had {
+			s.publish(ctx, u, 0, file, res.Diagnostics)
+		}
+	}
+}
+
+// forgetDisk clears a deleted prompt's problems.
+func (s *Server) forgetDisk(ctx context.Context, p string) {
+	s.mu.Lock()
+	had := s.diskResults[p]
+	delete(s.diskResults, p)
+	delete(s.diskReads, p)
+	s.mu.Unlock()
+	if had {
+		s.client.PublishDiagnostics(ctx, &protocol.PublishDiagnosticsParams{URI: uri.File(p), Diagnostics: []protocol.Diagnostic{}})
+	}
+}
+
+// publishConfigProblems shows the workspace config's errors on the config file.
+func (s *Server) publishConfigProblems(ctx context.Context, path string) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return
+	}
+	cfg, errs := promptfile.ParseConfig(src)
+	if cfg != nil {
+		errs = append(errs, cfg.Check(nil)...)
+	}
+	m := promptfile.NewMapper(src)
+	diags := make([]protocol.Diagnostic, 0, len(errs))
+	for _, e := range errs {
+		off := m.Offset(max(e.Line-1, 0), max(e.Col-1, 0), promptfile.UTF8)
+		pos := toPosition(m, off, s.positionEncoding())
+		diags = append(diags, protocol.Diagnostic{Range: protocol.Range{Start: pos, End: pos}, Severity: protocol.DiagnosticSeverityError,
+			Code: protocol.String("config"), Source: protocol.NewOptional("claude-ls"), Message: protocol.String(e.Msg)})
+	}
+	s.client.PublishDiagnostics(ctx, &protocol.PublishDiagnosticsParams{URI: uri.File(path), Diagnostics: diags})
+}
+
+// findPrompts lists the .prompt files under root, skipping hidden folders
+// and node_modules, as `claude-ls check` does.
+func findPrompts(root string) []string {
+	var out []string
+	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(d.Name(), ".prompt") {
+			out = append(out, path)
+		}
+		return nil
+	})
+	return out
+}

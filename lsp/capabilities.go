@@ -3,10 +3,12 @@ package lsp
 import "go.lsp.dev/protocol"
 
 // capabilities lists what the server implements; nothing else is advertised.
+// Each feature's line sits with its neighbours here, so the whole surface
+// can be read in one place.
 func (s *Server) capabilities(enc protocol.PositionEncodingKind) protocol.ServerCapabilities {
 	incremental := protocol.TextDocumentSyncKindIncremental
 	yes := true
-	return protocol.ServerCapabilities{
+	caps := protocol.ServerCapabilities{
 		PositionEncoding: enc,
 		TextDocumentSync: &protocol.TextDocumentSyncOptions{
 			OpenClose: &yes,
@@ -14,4 +16,19 @@ func (s *Server) capabilities(enc protocol.PositionEncodingKind) protocol.Server
 			Save:      protocol.Boolean(true),
 		},
 	}
+	// hover, inlay hints, code lens:
+	caps.HoverProvider = protocol.Boolean(true)
+	caps.InlayHintProvider = protocol.Boolean(true)
+	caps.CodeLensProvider = &protocol.CodeLensOptions{}
+	// completion, code actions:
+	caps.CompletionProvider = &protocol.CompletionOptions{TriggerCharacters: completionTriggers}
+	caps.CodeActionProvider = &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}}
+	// symbols, folding, semantic tokens, definition, references, rename:
+	caps.DocumentSymbolProvider = protocol.Boolean(true)
+	caps.FoldingRangeProvider = protocol.Boolean(true)
+	caps.SemanticTokensProvider = &protocol.SemanticTokensOptions{Legend: semanticLegend(), Full: protocol.Boolean(true)}
+	caps.DefinitionProvider = protocol.Boolean(true)
+	caps.ReferencesProvider = protocol.Boolean(true)
+	caps.RenameProvider = &protocol.RenameOptions{PrepareProvider: &yes}
+	return caps
 }

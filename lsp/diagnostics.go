@@ -36,11 +36,29 @@ func toDiagnostics(f *promptfile.File, ds []promptfile.Diagnostic, enc promptfil
 	return out
 }
 
-// publish sends a document's diagnostics; version 0 means a file not open.
-func (s *Server) publish(ctx context.Context, u uri.URI, version int32, f *promptfile.File, ds []promptfile.Diagnostic) {
+// publish sends an open document's diagnostics for a version, unless the
+// document was closed or replaced meanwhile (its list was then cleared).
+func (s *Server) publish(ctx context.Context, d *Document, snap *Snapshot) {
+	u := d.uri
+	params := &protocol.PublishDiagnosticsParams{URI: u, Diagnostics: toDiagnostics(snap.File, snap.Result.Diagnostics, s.positionEncoding()), Version: protocol.NewOptional(snap.Version)}
+	s.publishing.Lock()
+	defer s.publishing.Unlock()
+	if cur, open := s.document(u); !open || cur != d || !d.current(snap.Version) {
+		return
+	}
+	if err := s.client.PublishDiagnostics(ctx, params); err != nil {
+		s.log.Warn("publishDiagnostics", "uri", u, "error", err)
+	}
+}
+
+// publishDisk sends the diagnostics of a file that is not open; if it was
+// opened meanwhile, the document's own diagnostics stand.
+func (s *Server) publishDisk(ctx context.Context, u uri.URI, f *promptfile.File, ds []promptfile.Diagnostic) {
 	params := &protocol.PublishDiagnosticsParams{URI: u, Diagnostics: toDiagnostics(f, ds, s.positionEncoding())}
-	if version != 0 {
-		params.Version = protocol.NewOptional(version)
+	s.publishing.Lock()
+	defer s.publishing.Unlock()
+	if _, open := s.document(u); open {
+		return
 	}
 	if err := s.client.PublishDiagnostics(ctx, params); err != nil {
 		s.log.Warn("publishDiagnostics", "uri", u, "error", err)

@@ -62,15 +62,7 @@ func (d *Document) worker() {
 			return
 		case <-d.wake:
 		}
-		snap := d.Snapshot()
-		select {
-		case <-d.quit:
-			return // closed meanwhile: its diagnostics were cleared
-		default:
-		}
-		if d.current(snap.Version) {
-			d.s.publish(context.Background(), d.uri, snap.Version, snap.File, snap.Result.Diagnostics)
-		}
+		d.s.publish(context.Background(), d, d.Snapshot())
 	}
 }
 

@@ -34,6 +34,8 @@ type Server struct {
 	conn     jsonrpc2.Conn
 	counters *promptfile.Counters
 
+	order       sync.RWMutex // see sequence
+	publishing  sync.Mutex   // one publication at a time, so a disk check never overtakes an open document's
 	mu          sync.Mutex
 	state       lifecycle
 	encoding    promptfile.Encoding
@@ -87,7 +89,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 	s.conn = conn
 	s.client = protocol.ClientDispatcher(conn)
 	ctx = protocol.WithClient(ctx, s.client)
-	conn.Go(ctx, protocol.Handlers(s.middleware(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))
+	conn.Go(ctx, protocol.CancelHandler(s.sequence(jsonrpc2.AsyncHandler(s.middleware(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))))
 	select {
 	case code := <-s.exitCode:
 		conn.Close()
@@ -183,6 +185,33 @@ func (s *Server) middleware(next jsonrpc2.Handler) jsonrpc2.Handler {
 	}
 }
 
+// sequence keeps wire order where it matters. It runs on the read loop,
+// before AsyncHandler lets each message run concurrently: a message that
+// changes state (inOrder) holds the order lock until it is handled, and
+// every later message waits for it, so a hover after a keystroke sees the
+// keystroke; other requests then run side by side, and a slow one never
+// holds up typing.
+func (s *Server) sequence(next jsonrpc2.Handler) jsonrpc2.Handler {
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		if inOrder[req.Method()] {
+			s.order.Lock()
+			defer s.order.Unlock()
+		} else {
+			s.order.RLock()
+			s.order.RUnlock()
+		}
+		return next(ctx, req)
+	}
+}
+
+// inOrder are the messages handled before the next one is read: they change
+// the state later requests depend on, so they must apply in wire order.
+var inOrder = map[string]bool{
+	"initialize": true, "initialized": true, "shutdown": true, "exit": true,
+	"textDocument/didOpen": true, "textDocument/didChange": true, "textDocument/didClose": true, "textDocument/didSave": true,
+	"workspace/didChangeConfiguration": true, "workspace/didChangeWatchedFiles": true,
+}
+
 // Initialize answers with what is implemented, and nothing more.
 func (s *Server) Initialize(ctx context.Context, params *protocol.InitializeParams) (*protocol.InitializeResult, error) {
 	s.mu.Lock()
@@ -231,9 +260,10 @@ func (s *Server) Initialize(ctx context.Context, params *protocol.InitializePara
 	}, nil
 }
 
-// Initialized starts the work that needs the client: watching files and
-// checking every prompt of the workspace.
+// Initialized starts watching files, then checks every prompt of the
+// workspace in the background.
 func (s *Server) Initialized(ctx context.Context, _ *protocol.InitializedParams) error {
+	s.startWatching()
 	go s.startWorkspace(context.WithoutCancel(ctx))
 	return nil
 }

@@ -76,6 +76,8 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	if ok {
 		d.close()
 	}
+	s.publishing.Lock()
+	defer s.publishing.Unlock()
 	return s.client.PublishDiagnostics(ctx, &protocol.PublishDiagnosticsParams{URI: u, Diagnostics: []protocol.Diagnostic{}})
 }
 

@@ -111,19 +111,25 @@ func (s *Server) workspaceFor(path string) *workspaceState {
 	return w
 }
 
-// startWorkspace watches the roots and checks every prompt in them, so
-// problems show before files are opened.
-func (s *Server) startWorkspace(ctx context.Context) {
+// startWatching follows the roots on disk; it is done before any document
+// opens, so no change is missed.
+func (s *Server) startWatching() {
 	s.mu.Lock()
 	roots := append([]string(nil), s.roots...)
 	s.mu.Unlock()
-	if w, err := newWatcher(s, roots); err != nil {
+	w, err := newWatcher(s, roots)
+	if err != nil {
 		s.log.Warn("file watching off", "error", err)
-	} else {
-		s.mu.Lock()
-		s.watcher = w
-		s.mu.Unlock()
+		return
 	}
+	s.mu.Lock()
+	s.watcher = w
+	s.mu.Unlock()
+}
+
+// startWorkspace asks for the client's file events and checks every prompt
+// of the roots, so problems show before files are opened.
+func (s *Server) startWorkspace(ctx context.Context) {
 	s.registerWatchedFiles(ctx)
 	s.checkDisk(ctx, nil)
 }
@@ -243,7 +249,7 @@ func (s *Server) checkDisk(ctx context.Context, paths []string) {
 		s.diskReads[p] = reads
 		s.mu.Unlock()
 		if len(res.Diagnostics) > 0 || had {
-			s.publish(ctx, u, 0, file, res.Diagnostics)
+			s.publishDisk(ctx, u, file, res.Diagnostics)
 		}
 	}
 }

@@ -100,6 +100,36 @@ func benchPrompt(b *testing.B, size int) []byte {
 	return out.Bytes()
 }
 
+// withCommentLines puts a comment line before every 20th line of a prompt's
+// body, as a heavily annotated prompt has: a line holding only a comment is
+// removed whole when rendering.
+func withCommentLines(src []byte) []byte {
+	var out bytes.Buffer
+	body := false
+	for i, line := range bytes.SplitAfter(src, []byte("\n")) {
+		if body && i%20 == 0 {
+			out.WriteString("{{! note " + itoa(i) + " }}\n")
+		}
+		body = body || (i > 0 && bytes.Equal(line, []byte("---\n")))
+		out.Write(line)
+	}
+	return out.Bytes()
+}
+
+// cpuPerOp reports the process's CPU time per iteration as cpu-ns/op; call
+// it before the loop and call the function it returns after. On a machine
+// shared with other work, wall time (ns/op) grows with the load and CPU
+// time much less. It counts every goroutine: the tokenizer's workers and
+// the garbage collector included.
+func cpuPerOp(b *testing.B) func() {
+	start, ok := processCPU()
+	return func() {
+		if end, ok2 := processCPU(); ok && ok2 && b.N > 0 {
+			b.ReportMetric(float64(end-start)/float64(b.N), "cpu-ns/op")
+		}
+	}
+}
+
 var benchSizes = []struct {
 	name string
 	size int
@@ -118,26 +148,50 @@ func loadEncodingOnce() { NewCounters().Count(fallbackEncoding, []string{"warm u
 // BenchmarkAnalyze measures Parse + Analyze + count. cold: a fresh counter
 // each iteration, so every chunk is tokenized; warm: one counter shared by
 // the iterations, as the language server keeps it, so counts come from its
-// cache.
+// cache; engine: no counter, the engine alone.
 func BenchmarkAnalyze(b *testing.B) {
 	loadEncodingOnce()
+	type benchCase struct {
+		name string
+		src  []byte
+	}
+	var cases []benchCase
 	for _, sz := range benchSizes {
-		src := benchPrompt(b, sz.size)
-		b.Run(sz.name+"/cold", func(b *testing.B) {
+		cases = append(cases, benchCase{sz.name, benchPrompt(b, sz.size)})
+	}
+	cases = append(cases, benchCase{"1MB-comments", withCommentLines(benchPrompt(b, 1<<20))})
+	for _, c := range cases {
+		src := c.src
+		b.Run(c.name+"/cold", func(b *testing.B) {
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
+			done := cpuPerOp(b)
 			for b.Loop() {
 				benchResult = Analyze(Parse(src), benchWorkspace(NewCounters()), benchOpts)
 			}
+			done()
 		})
-		b.Run(sz.name+"/warm", func(b *testing.B) {
+		// engine: no counter at all, to tell the engine's own cost from the
+		// tokenizer's.
+		b.Run(c.name+"/engine", func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			done := cpuPerOp(b)
+			for b.Loop() {
+				benchResult = Analyze(Parse(src), benchWorkspace(nil), benchOpts)
+			}
+			done()
+		})
+		b.Run(c.name+"/warm", func(b *testing.B) {
 			c := NewCounters()
 			Analyze(Parse(src), benchWorkspace(c), benchOpts)
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
+			done := cpuPerOp(b)
 			for b.Loop() {
 				benchResult = Analyze(Parse(src), benchWorkspace(c), benchOpts)
 			}
+			done()
 		})
 	}
 }
@@ -165,6 +219,7 @@ func BenchmarkRecount1MB(b *testing.B) {
 	b.SetBytes(int64(len(src)))
 	b.ReportAllocs()
 	n := 0
+	done := cpuPerOp(b)
 	for b.Loop() {
 		at := places[n%len(places)]
 		orig := src[at]
@@ -173,6 +228,7 @@ func BenchmarkRecount1MB(b *testing.B) {
 		src[at] = orig
 		n++
 	}
+	done()
 }
 
 // BenchmarkAnalyzeMemory4MB measures the memory of a cold Parse + Analyze of

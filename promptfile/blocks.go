@@ -99,10 +99,13 @@ func (a *analysis) checkRoleLike() {
 			if p.Kind != Text {
 				continue
 			}
-			for off := p.Span.Start; off < p.Span.End; {
-				line := m.Line(off)
-				start, end := m.LineStart(line), m.LineEnd(line)
-				if start >= p.Span.Start && end <= p.Span.End {
+			// The lines the part covers, found with one search per part.
+			for line := m.Line(p.Span.Start); line < m.LineCount() && m.LineStart(line) < p.Span.End; line++ {
+				start := m.LineStart(line)
+				if start < p.Span.Start || !mayStartRole(src, start) {
+					continue
+				}
+				if end := m.LineEnd(line); end <= p.Span.End {
 					if rl, ok := looksLikeRoleWithText(src[start:end]); ok {
 						colon := start + rl.roleEnd + 1
 						rest := colon
@@ -113,10 +116,6 @@ func (a *analysis) checkRoleLike() {
 							Message: "this line is text, not a role line: a role line holds only `" + string(rl.role) + ":` and the text goes on the next line",
 							Fixes:   []Fix{{Title: "Start a `" + string(rl.role) + ":` block here", Edits: []Edit{{Span: Span{colon, rest}, NewText: "\n"}}}}})
 					}
-				}
-				off = m.LineStart(line + 1)
-				if line+1 >= m.LineCount() {
-					break
 				}
 			}
 		}

@@ -16,6 +16,7 @@ type TokenCounter interface {
 // each RenderedBlock and IncludeInfo.
 type Tokens struct {
 	Input    int // everything the request sends: tools, system, messages
+	Raw      int // the same in tiktoken tokens, before the model's factor (for calibration)
 	Tools    int
 	Cached5m int // tokens of the prefix written to the 5-minute cache
 	Cached1h int // tokens of the prefix written to the 1-hour cache
@@ -93,6 +94,12 @@ func (a *analysis) count() {
 		return EstimateTokens(r.Model, counts[i])
 	}
 	t := &r.Tokens
+	for i, n := range counts[:len(r.Blocks)] {
+		if texts[i] != "" {
+			t.Raw += n
+		}
+	}
+	t.Raw += counts[len(texts)-1]
 	t.Tools = est(len(texts) - 1)
 	t.Input = t.Tools
 	// The cached prefix runs in request order: tools, system, then messages.

@@ -1,6 +1,7 @@
 package promptfile
 
 import (
+	"bytes"
 	"sort"
 	"unicode/utf8"
 )
@@ -25,15 +26,21 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // NewMapper indexes the line starts of src.
 func NewMapper(src []byte) *Mapper {
-	m := &Mapper{src: src, lines: []int{0}}
+	// Sized once: appending line by line reallocates the index many times
+	// over on a large file.
+	lines := make([]int, 1, bytes.Count(src, []byte{'\n'})+1)
+	m := &Mapper{src: src, lines: lines}
 	if len(src) >= 3 && src[0] == bom[0] && src[1] == bom[1] && src[2] == bom[2] {
 		m.base = 3
 		m.lines[0] = 3
 	}
-	for i, b := range src {
-		if b == '\n' {
-			m.lines = append(m.lines, i+1)
+	for i := 0; ; {
+		k := bytes.IndexByte(src[i:], '\n')
+		if k < 0 {
+			break
 		}
+		i += k + 1
+		m.lines = append(m.lines, i)
 	}
 	return m
 }

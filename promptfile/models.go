@@ -37,6 +37,9 @@ type Model struct {
 	TokenFactor float64 `json:"token_factor" yaml:"token_factor,omitempty"`
 	// Source is the URL of the docs page the entry comes from.
 	Source string `json:"source" yaml:"source,omitempty"`
+	// CalibratedFrom is how many real counts TokenFactor was calibrated
+	// from in this workspace; 0 means the catalog's factor.
+	CalibratedFrom int `json:"-" yaml:"-"`
 }
 
 // Pricing is a model's price card. Cache and batch prices are multipliers of

@@ -267,6 +267,12 @@ func (a *analysis) checkParam(key string, e *Entry) bool {
 				a.errorf("type", a.f.Front.NodeSpan(s), "each stop sequence must be a string")
 				return false
 			}
+			// YAML reads 42 or true as a number or a boolean, which the
+			// request would carry as such; the API takes strings only.
+			if s.Tag == "!!int" || s.Tag == "!!float" || s.Tag == "!!bool" {
+				a.errorf("type", a.f.Front.NodeSpan(s), "each stop sequence must be a string: write \""+s.Value+"\" in quotes")
+				return false
+			}
 		}
 	case "thinking":
 		return a.checkThinking(e)

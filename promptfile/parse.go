@@ -135,8 +135,11 @@ func parseRoleLine(line []byte) (roleLine, bool) {
 		i++
 	}
 	rest := line[i:]
-	for _, r := range []Role{System, User, Assistant} {
-		if bytes.HasPrefix(rest, []byte(r)) {
+	if len(rest) == 0 || (rest[0] != 's' && rest[0] != 'u' && rest[0] != 'a') {
+		return rl, false // most lines: not worth comparing with each role
+	}
+	for _, r := range [...]Role{System, User, Assistant} {
+		if len(rest) >= len(r) && string(rest[:len(r)]) == string(r) {
 			rl.role, rl.roleStart, rl.roleEnd = r, i, i+len(r)
 			break
 		}
@@ -166,13 +169,29 @@ func parseRoleLine(line []byte) (roleLine, bool) {
 	return rl, true
 }
 
+// mayStartRole reports whether the line starting at off may be a role line,
+// or look like one: after spaces and tabs comes a role name's first letter.
+// It lets the scans of every line skip most lines at once.
+func mayStartRole(src []byte, off int) bool {
+	for off < len(src) && (src[off] == ' ' || src[off] == '\t') {
+		off++
+	}
+	return off < len(src) && (src[off] == 's' || src[off] == 'u' || src[off] == 'a')
+}
+
 // looksLikeRoleWithText reports a line such as "user: Explain tides", which
 // is content but was probably meant as a role line.
 func looksLikeRoleWithText(line []byte) (roleLine, bool) {
-	trimmed := bytes.TrimLeft(line, " \t")
-	for _, r := range []Role{System, User, Assistant} {
-		if bytes.HasPrefix(trimmed, []byte(string(r)+":")) {
-			start := len(line) - len(trimmed)
+	start := 0
+	for start < len(line) && (line[start] == ' ' || line[start] == '\t') {
+		start++
+	}
+	rest := line[start:]
+	if len(rest) == 0 || (rest[0] != 's' && rest[0] != 'u' && rest[0] != 'a') {
+		return roleLine{}, false
+	}
+	for _, r := range [...]Role{System, User, Assistant} {
+		if len(rest) > len(r) && string(rest[:len(r)]) == string(r) && rest[len(r)] == ':' {
 			return roleLine{role: r, roleStart: start, roleEnd: start + len(r)}, true
 		}
 	}
@@ -200,7 +219,11 @@ func (f *File) parseBody(startLine int) {
 		f.Blocks = append(f.Blocks, cur)
 	}
 	for l := startLine; l < n; l++ {
-		start, end := f.Map.LineStart(l), f.Map.LineEnd(l)
+		start := f.Map.LineStart(l)
+		if !mayStartRole(f.Src, start) {
+			continue
+		}
+		end := f.Map.LineEnd(l)
 		rl, ok := parseRoleLine(f.Src[start:end])
 		if !ok {
 			continue
@@ -235,7 +258,6 @@ func (f *File) parseContent(content Span) []Part {
 	}
 	atLineStart := true
 	for i := content.Start; i < content.End; {
-		c := src[i]
 		if atLineStart {
 			atLineStart = false
 			// "\user:" is a content line that would otherwise be a role line.
@@ -254,26 +276,36 @@ func (f *File) parseContent(content Span) []Part {
 				}
 			}
 		}
-		switch {
-		case c == '\n':
+		// Plain text runs to the next "{{" (or "\{{") or line break: find
+		// them with IndexByte rather than looking at every byte.
+		lineEnd := content.End
+		if k := bytes.IndexByte(src[i:content.End], '\n'); k >= 0 {
+			lineEnd = i + k
+		}
+		k := bytes.IndexByte(src[i:lineEnd], '{')
+		if k < 0 {
+			i = lineEnd + 1
 			atLineStart = true
-			i++
-		case c == '\\' && i+2 < content.End && src[i+1] == '{' && src[i+2] == '{':
-			flush(i)
-			parts = append(parts, Part{Kind: Literal, Span: Span{i, i + 3}, Name: "{{"})
-			i += 3
+			continue
+		}
+		k += i
+		switch {
+		case k+1 >= content.End || src[k+1] != '{':
+			i = k + 1 // a lone "{"
+		case k > i && src[k-1] == '\\':
+			flush(k - 1)
+			parts = append(parts, Part{Kind: Literal, Span: Span{k - 1, k + 2}, Name: "{{"})
+			i = k + 2
 			textStart = i
-		case c == '{' && i+1 < content.End && src[i+1] == '{':
-			flush(i)
-			p := parseTemplate(src, i, content.End)
+		default:
+			flush(k)
+			p := parseTemplate(src, k, content.End)
 			parts = append(parts, p)
 			i = p.Span.End
 			textStart = i
 			if i > 0 && src[i-1] == '\n' {
 				atLineStart = true
 			}
-		default:
-			i++
 		}
 	}
 	flush(content.End)

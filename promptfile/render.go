@@ -52,60 +52,92 @@ func (a *analysis) renderParts(f *File, parts []Part, b *Block, at Span) string 
 		return s
 	}
 	var out strings.Builder
-	lineStart := 0 // where the current output line starts
-	hasComment, hasContent := false, false
-	endLine := func() {
-		// A line holding nothing but comments is removed whole.
-		if hasComment && !hasContent {
-			s := out.String()[:lineStart]
-			out.Reset()
-			out.WriteString(s)
+	size := 0
+	for _, p := range parts {
+		if p.Kind == Text {
+			size += p.Span.End - p.Span.Start
 		}
-		lineStart = out.Len()
+	}
+	out.Grow(size) // once, rather than over and over on a large block
+	// A line holding nothing but comments is removed whole. Until the
+	// current line holds something to send, its text (white space only) is
+	// held back, and dropped if the line turns out to hold a comment.
+	var held []byte
+	hasComment, hasContent := false, false
+	content := func() {
+		if !hasContent {
+			out.Write(held)
+			held = held[:0]
+			hasContent = true
+		}
+	}
+	endLine := func() {
+		if !hasComment {
+			out.Write(held)
+		}
+		held = held[:0]
 		hasComment, hasContent = false, false
+	}
+	write := func(text []byte) {
+		if !hasContent && len(bytes.TrimSpace(text)) > 0 {
+			content()
+		}
+		if hasContent {
+			out.Write(text)
+		} else {
+			held = append(held, text...)
+		}
 	}
 	for _, p := range parts {
 		switch p.Kind {
 		case Text:
 			text := f.Src[p.Span.Start:p.Span.End]
-			for len(text) > 0 {
-				i := bytes.IndexByte(text, '\n')
-				if i < 0 {
-					hasContent = hasContent || len(bytes.TrimSpace(text)) > 0
-					out.Write(text)
+			first := bytes.IndexByte(text, '\n')
+			if first < 0 {
+				write(text)
+				break
+			}
+			// Only the first and the last line of the text can share a line
+			// with a comment; the whole lines between are written in one go.
+			write(bytes.TrimSuffix(text[:first], crByte))
+			write(lfByte)
+			endLine()
+			last := bytes.LastIndexByte(text, '\n')
+			for mid := text[first+1 : last+1]; len(mid) > 0; {
+				k := bytes.Index(mid, crlf)
+				if k < 0 {
+					out.Write(mid)
 					break
 				}
-				line := bytes.TrimSuffix(text[:i], []byte("\r"))
-				hasContent = hasContent || len(bytes.TrimSpace(line)) > 0
-				out.Write(line)
+				out.Write(mid[:k])
 				out.WriteByte('\n')
-				endLine()
-				text = text[i+1:]
+				mid = mid[k+2:]
 			}
+			write(text[last+1:])
 		case Literal:
-			out.WriteString(p.Name)
-			hasContent = hasContent || p.Name != ""
+			if p.Name != "" {
+				content()
+				out.WriteString(p.Name)
+			}
 		case Comment:
 			hasComment = true
 		case Variable:
-			hasContent = true
+			content()
 			out.WriteString(a.varValue(p, where(p.NameSpan)))
 		case Include:
-			hasContent = true
+			content()
 			out.WriteString(a.include(b, p, where(p.NameSpan)))
 		case BadTemplate:
-			hasContent = true
+			content()
 			a.errorf("template", where(p.Span), p.Name)
 			out.Write(f.Src[p.Span.Start:p.Span.End])
 		}
 	}
-	if hasComment && !hasContent {
-		s := out.String()[:lineStart]
-		out.Reset()
-		out.WriteString(s)
-	}
+	endLine()
 	return trimBlankLines(out.String())
 }
+
+var crByte, lfByte, crlf = []byte{'\r'}, []byte{'\n'}, []byte{'\r', '\n'}
 
 // trimBlankLines removes leading blank lines and all trailing white space
 // (blank lines, the final line break, spaces left by a comment at the end);

@@ -36,8 +36,15 @@ func TestMain(m *testing.M) {
 // runCLI runs the binary in dir and returns stdout, stderr and the exit code.
 func runCLI(t *testing.T, dir string, args ...string) (string, string, int) {
 	t.Helper()
+	return runCLIEnv(t, dir, nil, args...)
+}
+
+// runCLIEnv runs the binary with extra environment variables.
+func runCLIEnv(t *testing.T, dir string, env []string, args ...string) (string, string, int) {
+	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()

@@ -15,6 +15,8 @@ type countJSON struct {
 	Model          string           `json:"model"`
 	Approximate    bool             `json:"approximate"`
 	InputTokens    int              `json:"input_tokens"`
+	ExactTokens    int64            `json:"exact_input_tokens,omitempty"`
+	Calibrated     bool             `json:"calibrated"`
 	MaxTokens      int              `json:"max_tokens"`
 	Blocks         []countBlockJSON `json:"blocks"`
 	ToolsTokens    int              `json:"tools_tokens,omitempty"`
@@ -52,6 +54,7 @@ func runCount(args []string, stdout, stderr io.Writer) int {
 	vars := varFlags{}
 	fs.Var(vars, "var", "set a variable, `NAME=VALUE` (repeatable)")
 	test := fs.String("test", "", "use the values of the test case `NAME`")
+	exact := fs.Bool("exact", false, "also ask the API's token-counting endpoint for the exact count (needs a key; free)")
 	files, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -76,6 +79,14 @@ func runCount(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		c := countOf(path, res)
+		if *exact {
+			n, code := exactCount(ws, res, stderr)
+			if code != exitOK {
+				status = max(status, code)
+				continue
+			}
+			c.ExactTokens = n
+		}
 		for _, d := range res.Diagnostics {
 			if d.Severity == promptfile.Error {
 				printDiagnostic(stderr, path, res.File, d)
@@ -102,6 +113,7 @@ func runCount(args []string, stdout, stderr io.Writer) int {
 func countOf(path string, res *promptfile.Result) countJSON {
 	t := res.Tokens
 	c := countJSON{File: relPath(path), Model: res.ModelID, Approximate: true, InputTokens: t.Input, MaxTokens: res.MaxTokens,
+		Calibrated:  res.Model != nil && res.Model.CalibratedFrom > 0,
 		ToolsTokens: t.Tools, CachedTokens5m: t.Cached5m, CachedTokens1h: t.Cached1h, ModelKnown: res.Model != nil, Blocks: []countBlockJSON{}}
 	for _, d := range res.Diagnostics {
 		if d.Severity == promptfile.Error {
@@ -134,7 +146,11 @@ func printCount(w io.Writer, c countJSON, res *promptfile.Result) {
 	} else if !c.ModelKnown {
 		model += " (unknown: no prices)"
 	}
-	fmt.Fprintf(w, "%s · %s · approximate\n", c.File, model)
+	label := "approximate"
+	if c.Calibrated {
+		label += ", calibrated"
+	}
+	fmt.Fprintf(w, "%s · %s · %s\n", c.File, model, label)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "line\trole\ttokens\tinput cost\t\t")
 	for _, b := range c.Blocks {
@@ -156,6 +172,13 @@ func printCount(w io.Writer, c countJSON, res *promptfile.Result) {
 		fmt.Fprintf(tw, "\ttools\t%s\t%s\t\t\n", group(c.ToolsTokens), costText(res, cost))
 	}
 	fmt.Fprintf(tw, "\ttotal\t≈ %s\t%s\t\t\n", group(c.InputTokens), costText(res, res.Tokens.Cost.InputUSD))
+	if c.ExactTokens > 0 {
+		var cost promptfile.USD
+		if res.Model != nil {
+			cost = res.Model.Cost(promptfile.Usage{Input: c.ExactTokens}, false)
+		}
+		fmt.Fprintf(tw, "\texact\t%s\t%s\t\t\n", group(int(c.ExactTokens)), costText(res, cost))
+	}
 	tw.Flush()
 	if res.Model == nil {
 		return

@@ -26,6 +26,8 @@ Usage:
   claude-ls render [--var NAME=VALUE]... [--test NAME] [--model ID] FILE
   claude-ls count [--json] [--model ID] FILE...
   claude-ls check [--format text|json] [PATH...]
+  claude-ls run [--var NAME=VALUE]... [--test NAME] [--model ID] [--no-stream] [--yes] FILE
+  claude-ls usage [--since YYYY-MM-DD] [--json]
   claude-ls serve [--log FILE] [--trace]
   claude-ls version
   claude-ls help
@@ -35,11 +37,17 @@ Commands:
   count    approximate input tokens and cost, per block and in total
   check    report problems in every .prompt under the paths (default .);
            exit 1 when there is an error, for CI and pre-commit
+  run      send the request through the Anthropic API, stream the reply to
+           stdout, and print usage, cost and latency to stderr; every run is
+           recorded in .claude-ls/runs.jsonl (needs ANTHROPIC_API_KEY or .env)
+  usage    spend and tokens by day and model, from the recorded runs
   serve    run the language server on stdin/stdout (editors start this)
   version  print the version
 
 Run 'claude-ls COMMAND --help' for a command's flags.
-The file format: docs/promptfile.md. Exit codes: 0 fine, 1 problems, 2 usage or I/O error.
+The file format: docs/promptfile.md. Exit codes: 0 fine, 1 the prompt has
+errors, 2 usage or I/O error (or no API key), 3 the API call failed,
+4 refused by the spending guard, 130 interrupted.
 `
 
 type command struct {
@@ -51,6 +59,8 @@ var commands = map[string]command{
 	"count":   {runCount},
 	"check":   {runCheck},
 	"serve":   {runServe},
+	"run":     {runRun},
+	"usage":   {runUsage},
 	"version": {func(_ []string, stdout, _ io.Writer) int { fmt.Fprintln(stdout, "claude-ls", version); return exitOK }},
 }
 

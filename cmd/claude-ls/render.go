@@ -21,7 +21,7 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	res, code := analyzeForRun(files[0], promptfile.Options{Vars: vars, Test: *test, Model: *model, Strict: true}, stderr)
+	res, code := analyzeForRun(files[0], promptfile.Options{Vars: vars, Test: *test, Model: *model, Strict: true}, false, stderr)
 	if res == nil {
 		return code
 	}
@@ -29,9 +29,10 @@ func runRender(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// analyzeForRun analyzes a file for sending: errors are printed and refuse it.
-func analyzeForRun(path string, opts promptfile.Options, stderr io.Writer) (*promptfile.Result, int) {
-	ws, err := openWorkspace(path, false)
+// analyzeForRun analyzes a file for sending: errors are printed and refuse
+// it. count estimates tokens, which pricing needs.
+func analyzeForRun(path string, opts promptfile.Options, count bool, stderr io.Writer) (*promptfile.Result, int) {
+	ws, err := openWorkspace(path, count)
 	if err != nil {
 		fmt.Fprintln(stderr, "claude-ls:", err)
 		return nil, exitUsage

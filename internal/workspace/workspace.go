@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/claude-ls/claude-ls/promptfile"
+	"github.com/claude-ls/claude-ls/workbench"
 )
 
 // ConfigName is the workspace config file at the root.
@@ -55,12 +56,34 @@ func Open(root string, counter promptfile.TokenCounter) (*Workspace, error) {
 	src, err := os.ReadFile(path)
 	switch {
 	case os.IsNotExist(err):
+		w.calibrate()
 		return w, nil
 	case err != nil:
 		return w, fmt.Errorf("reading %s: %w", path, err)
 	}
 	w.SetConfig(path, src)
 	return w, nil
+}
+
+// calibrate replaces each model's token factor with the ratio measured in
+// this workspace (exact counts and runs' real input against tiktoken).
+func (w *Workspace) calibrate() {
+	cal := workbench.LoadCalibration(w.Root)
+	if len(cal.Models) == 0 {
+		return
+	}
+	var overrides []promptfile.Model
+	for id, c := range cal.Models {
+		if m, ok := w.Catalog.Lookup(id); ok && c.Samples > 0 {
+			overrides = append(overrides, promptfile.Model{ID: m.ID, TokenFactor: c.Ratio()})
+		}
+	}
+	w.Catalog = w.Catalog.With(overrides)
+	for id, c := range cal.Models {
+		if m, ok := w.Catalog.Lookup(id); ok && c.Samples > 0 {
+			m.CalibratedFrom = c.Samples
+		}
+	}
 }
 
 // SetConfig replaces the config with the given text (as read or as edited).
@@ -71,6 +94,7 @@ func (w *Workspace) SetConfig(path string, src []byte) {
 		w.Config = &promptfile.Config{}
 	}
 	w.Catalog = w.Config.Catalog(promptfile.DefaultCatalog())
+	w.calibrate()
 }
 
 // Engine is the promptfile view of this workspace, reading files through read.

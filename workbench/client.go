@@ -1,0 +1,189 @@
+package workbench
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/anthropics/anthropic-sdk-go/v2"
+	"github.com/anthropics/anthropic-sdk-go/v2/option"
+)
+
+// MaxRetries is how often a request is retried on 408, 409, 429, 5xx and
+// connection errors; the SDK waits with exponential backoff and jitter and
+// honours retry-after.
+const MaxRetries = 4
+
+// Client sends rendered requests through the official SDK.
+type Client struct {
+	sdk     anthropic.Client
+	key     Key
+	OnRetry func(note string) // told before each retry, for a visible note
+}
+
+// NewClient makes a client for key; baseURL "" is the real API.
+func NewClient(key Key, baseURL string) *Client {
+	c := &Client{key: key}
+	opts := []option.RequestOption{
+		option.WithAPIKey(key.value),
+		option.WithMaxRetries(MaxRetries),
+		option.WithMiddleware(c.noteRetries),
+	}
+	if baseURL != "" {
+		opts = append(opts, option.WithBaseURL(baseURL))
+	}
+	c.sdk = anthropic.NewClient(opts...)
+	return c
+}
+
+// noteRetries sees every attempt; a retryable answer gets a note before
+// the SDK waits and tries again.
+func (c *Client) noteRetries(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
+	res, err := next(req)
+	if c.OnRetry == nil {
+		return res, err
+	}
+	attempt, _ := strconv.Atoi(req.Header.Get("X-Stainless-Retry-Count"))
+	if attempt >= MaxRetries {
+		return res, err
+	}
+	switch {
+	case err != nil && req.Context().Err() == nil:
+		c.OnRetry(fmt.Sprintf("connection failed (%s); retrying (%d of %d)", c.key.Redact(err.Error()), attempt+1, MaxRetries))
+	case res != nil && (res.StatusCode == 429 || res.StatusCode == 408 || res.StatusCode == 409 || res.StatusCode >= 500) && res.Header.Get("x-should-retry") != "false":
+		wait := ""
+		if ra := res.Header.Get("retry-after"); ra != "" {
+			wait = " after " + ra + " s (retry-after)"
+		}
+		c.OnRetry(fmt.Sprintf("HTTP %d %s; retrying%s (%d of %d)", res.StatusCode, statusWord(res.StatusCode), wait, attempt+1, MaxRetries))
+	}
+	return res, err
+}
+
+func statusWord(code int) string {
+	switch code {
+	case 429:
+		return "rate limited"
+	case 529:
+		return "overloaded"
+	}
+	return http.StatusText(code)
+}
+
+// Usage is what a reply used.
+type Usage struct {
+	InputTokens      int64 `json:"input_tokens"`
+	OutputTokens     int64 `json:"output_tokens"`
+	CacheWriteTokens int64 `json:"cache_write_tokens"`
+	CacheReadTokens  int64 `json:"cache_read_tokens"`
+}
+
+// Reply is the outcome of a run.
+type Reply struct {
+	Text       string
+	Model      string
+	StopReason string
+	Usage      Usage
+	RequestID  string
+	Latency    time.Duration // until the reply ended
+	FirstToken time.Duration // until the first text arrived (streaming)
+}
+
+// Send posts body (a rendered request) with the API version as header.
+// Streaming, each piece of text goes to onText as it arrives.
+func (c *Client) Send(ctx context.Context, body []byte, version string, stream bool, onText func(string)) (*Reply, error) {
+	start := time.Now()
+	opts := []option.RequestOption{option.WithHeader("anthropic-version", version), option.WithRequestBody("application/json", body)}
+	var maxTokens struct {
+		MaxTokens int64 `json:"max_tokens"`
+	}
+	json.Unmarshal(body, &maxTokens)
+	params := anthropic.MessageNewParams{MaxTokens: maxTokens.MaxTokens}
+	if !stream {
+		msg, err := c.sdk.Messages.New(ctx, params, opts...)
+		if err != nil {
+			return nil, err
+		}
+		r := replyOf(msg)
+		r.Latency = time.Since(start)
+		if onText != nil {
+			onText(r.Text)
+		}
+		return r, nil
+	}
+	s := c.sdk.Messages.NewStreaming(ctx, params, opts...)
+	defer s.Close()
+	var msg anthropic.Message
+	var first time.Duration
+	for s.Next() {
+		event := s.Current()
+		if err := msg.Accumulate(event); err != nil {
+			return nil, err
+		}
+		if d, ok := event.AsAny().(anthropic.ContentBlockDeltaEvent); ok {
+			if t, ok := d.Delta.AsAny().(anthropic.TextDelta); ok && t.Text != "" {
+				if first == 0 {
+					first = time.Since(start)
+				}
+				if onText != nil {
+					onText(t.Text)
+				}
+			}
+		}
+	}
+	if err := s.Err(); err != nil {
+		return nil, err
+	}
+	if msg.StopReason == "" {
+		return nil, errors.New("the stream ended before the reply was complete")
+	}
+	r := replyOf(&msg)
+	r.Latency, r.FirstToken = time.Since(start), first
+	return r, nil
+}
+
+func replyOf(msg *anthropic.Message) *Reply {
+	r := &Reply{Model: string(msg.Model), StopReason: string(msg.StopReason), RequestID: msg.ID,
+		Usage: Usage{InputTokens: msg.Usage.InputTokens, OutputTokens: msg.Usage.OutputTokens,
+			CacheWriteTokens: msg.Usage.CacheCreationInputTokens, CacheReadTokens: msg.Usage.CacheReadInputTokens}}
+	for _, b := range msg.Content {
+		if t, ok := b.AsAny().(anthropic.TextBlock); ok {
+			r.Text += t.Text
+		}
+	}
+	return r
+}
+
+// CountTokens asks the API for the exact input tokens of a rendered request.
+func (c *Client) CountTokens(ctx context.Context, body []byte, version string) (int64, error) {
+	countable, err := countBody(body)
+	if err != nil {
+		return 0, err
+	}
+	res, err := c.sdk.Messages.CountTokens(ctx, anthropic.MessageCountTokensParams{},
+		option.WithHeader("anthropic-version", version), option.WithRequestBody("application/json", countable))
+	if err != nil {
+		return 0, err
+	}
+	return res.InputTokens, nil
+}
+
+// countBody keeps the fields count_tokens takes: the request minus
+// max_tokens, sampling and the rest that do not change the input.
+func countBody(body []byte) ([]byte, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return nil, err
+	}
+	out := map[string]json.RawMessage{}
+	for _, k := range []string{"model", "system", "messages", "tools", "tool_choice", "thinking"} {
+		if v, ok := fields[k]; ok {
+			out[k] = v
+		}
+	}
+	return json.Marshal(out)
+}

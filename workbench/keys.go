@@ -1,0 +1,101 @@
+// Package workbench runs prompts against the Anthropic API, counts them
+// exactly, records usage and spending, and exports them as code. The API key
+// it uses is never written anywhere.
+package workbench
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/joho/godotenv"
+
+	"github.com/claude-ls/claude-ls/promptfile"
+)
+
+// KeyVar is the environment variable that holds the key.
+const KeyVar = "ANTHROPIC_API_KEY"
+
+// ErrNoKey says where a key is looked for.
+var ErrNoKey = errors.New("no API key: set " + KeyVar + " in the environment, or put " + KeyVar + "=… in a .env file at the workspace root")
+
+// Key is an API key and where it came from; its String never shows it.
+type Key struct {
+	value  string
+	Source string // "environment" or the .env path
+}
+
+func (k Key) String() string { return "key from " + k.Source }
+
+// LoadKey finds the key: the environment first, else root/.env.
+func LoadKey(root string) (Key, error) {
+	if v := strings.TrimSpace(os.Getenv(KeyVar)); v != "" {
+		return Key{value: v, Source: "environment"}, nil
+	}
+	path := filepath.Join(root, ".env")
+	env, err := godotenv.Read(path)
+	if err == nil {
+		if v := strings.TrimSpace(env[KeyVar]); v != "" {
+			return Key{value: v, Source: path}, nil
+		}
+	}
+	return Key{}, ErrNoKey
+}
+
+// BaseURL is ANTHROPIC_BASE_URL from the environment or .env, else "".
+func BaseURL(root string) string {
+	if v := os.Getenv("ANTHROPIC_BASE_URL"); v != "" {
+		return v
+	}
+	if env, err := godotenv.Read(filepath.Join(root, ".env")); err == nil {
+		return env["ANTHROPIC_BASE_URL"]
+	}
+	return ""
+}
+
+// EnvNotIgnored reports a .env at root that holds a key while git does not
+// ignore it: it would be committed.
+func EnvNotIgnored(root string) bool {
+	path := filepath.Join(root, ".env")
+	env, err := godotenv.Read(path)
+	if err != nil || env[KeyVar] == "" {
+		return false
+	}
+	if _, err := os.Stat(filepath.Join(root, ".git")); err != nil {
+		return false // not a git repository: nothing to commit it to
+	}
+	cmd := exec.Command("git", "-C", root, "check-ignore", "-q", ".env")
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) && exit.ExitCode() == 1 {
+			return true // git answered: not ignored
+		}
+		return !gitignoreMentions(root) // no git binary: read .gitignore ourselves
+	}
+	return false
+}
+
+func gitignoreMentions(root string) bool {
+	data, err := os.ReadFile(filepath.Join(root, ".gitignore"))
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		switch strings.TrimSpace(line) {
+		case ".env", "/.env", ".env*", "*.env":
+			return true
+		}
+	}
+	return false
+}
+
+// Redact removes the key and anything that looks like a key from text
+// before it is shown or stored.
+func (k Key) Redact(text string) string {
+	if k.value != "" {
+		text = strings.ReplaceAll(text, k.value, "[redacted key]")
+	}
+	return promptfile.RedactKeys(text)
+}

@@ -1,0 +1,89 @@
+package workbench
+
+import (
+	"sort"
+	"time"
+
+	"github.com/claude-ls/claude-ls/promptfile"
+)
+
+// UsageRow is spend and tokens for one model on one day.
+type UsageRow struct {
+	Day     string         `json:"day"` // YYYY-MM-DD, UTC
+	Model   string         `json:"model"`
+	Runs    int            `json:"runs"`
+	Usage   Usage          `json:"usage"`
+	CostUSD promptfile.USD `json:"cost_usd"`
+}
+
+// UsageReport is what `claude-ls usage` prints.
+type UsageReport struct {
+	Since   string         `json:"since,omitempty"`
+	Days    []UsageRow     `json:"days"`     // by day, then model
+	Models  []UsageRow     `json:"models"`   // totals by model (Day empty)
+	Total   UsageRow       `json:"total"`    // everything
+	MonthUS promptfile.USD `json:"month_usd"` // spend in the current calendar month
+}
+
+// Summarize groups records since a time (zero: all) by day and model.
+func Summarize(records []Record, since time.Time, now time.Time) UsageReport {
+	days := map[[2]string]*UsageRow{}
+	models := map[string]*UsageRow{}
+	var rep UsageReport
+	if !since.IsZero() {
+		rep.Since = since.Format("2006-01-02")
+	}
+	rep.MonthUS = MonthSpend(records, now)
+	add := func(r *UsageRow, rec Record) {
+		r.Runs++
+		r.Usage.InputTokens += rec.Usage.InputTokens
+		r.Usage.OutputTokens += rec.Usage.OutputTokens
+		r.Usage.CacheWriteTokens += rec.Usage.CacheWriteTokens
+		r.Usage.CacheReadTokens += rec.Usage.CacheReadTokens
+		r.CostUSD += rec.CostUSD
+	}
+	for _, rec := range records {
+		if rec.Time.Before(since) {
+			continue
+		}
+		day := rec.Time.UTC().Format("2006-01-02")
+		k := [2]string{day, rec.Model}
+		if days[k] == nil {
+			days[k] = &UsageRow{Day: day, Model: rec.Model}
+		}
+		if models[rec.Model] == nil {
+			models[rec.Model] = &UsageRow{Model: rec.Model}
+		}
+		add(days[k], rec)
+		add(models[rec.Model], rec)
+		add(&rep.Total, rec)
+	}
+	rep.Days = []UsageRow{}
+	for _, r := range days {
+		rep.Days = append(rep.Days, *r)
+	}
+	sort.Slice(rep.Days, func(i, j int) bool {
+		if rep.Days[i].Day != rep.Days[j].Day {
+			return rep.Days[i].Day < rep.Days[j].Day
+		}
+		return rep.Days[i].Model < rep.Days[j].Model
+	})
+	rep.Models = []UsageRow{}
+	for _, r := range models {
+		rep.Models = append(rep.Models, *r)
+	}
+	sort.Slice(rep.Models, func(i, j int) bool { return rep.Models[i].CostUSD > rep.Models[j].CostUSD })
+	return rep
+}
+
+// MonthSpend is the recorded spend in now's calendar month (UTC).
+func MonthSpend(records []Record, now time.Time) promptfile.USD {
+	y, m, _ := now.UTC().Date()
+	var total promptfile.USD
+	for _, r := range records {
+		if ry, rm, _ := r.Time.UTC().Date(); ry == y && rm == m {
+			total += r.CostUSD
+		}
+	}
+	return total
+}

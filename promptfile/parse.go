@@ -276,19 +276,24 @@ func (f *File) parseContent(content Span) []Part {
 				}
 			}
 		}
-		// Plain text runs to the next "{{" (or "\{{") or line break: find
-		// them with IndexByte rather than looking at every byte.
-		lineEnd := content.End
-		if k := bytes.IndexByte(src[i:content.End], '\n'); k >= 0 {
-			lineEnd = i + k
+		// Plain text runs to the next "{". Find it, and the backslashes
+		// before it that may escape a role line, with IndexByte rather than
+		// by looking at every byte or every line.
+		next := content.End
+		if k := bytes.IndexByte(src[i:content.End], '{'); k >= 0 {
+			next = i + k
 		}
-		k := bytes.IndexByte(src[i:lineEnd], '{')
-		if k < 0 {
-			i = lineEnd + 1
-			atLineStart = true
+		if j := f.roleEscape(i, next); j >= 0 {
+			flush(j)
+			parts = append(parts, Part{Kind: Literal, Span: Span{j, j + 1}})
+			textStart = j + 1
+			i = j + 1
 			continue
 		}
-		k += i
+		if next >= content.End {
+			break
+		}
+		k := next
 		switch {
 		case k+1 >= content.End || src[k+1] != '{':
 			i = k + 1 // a lone "{"
@@ -310,6 +315,31 @@ func (f *File) parseContent(content Span) []Part {
 	}
 	flush(content.End)
 	return parts
+}
+
+// roleEscape finds, in plain text from..to, the first backslash that starts
+// a line (after spaces and tabs) and escapes a role line ("\user:"), or -1.
+// A line that starts at from itself has been looked at already.
+func (f *File) roleEscape(from, to int) int {
+	src := f.Src
+	for at := from; at < to; {
+		k := bytes.IndexByte(src[at:to], '\\')
+		if k < 0 {
+			return -1
+		}
+		b := at + k
+		q := b
+		for q > from && (src[q-1] == ' ' || src[q-1] == '\t') {
+			q--
+		}
+		if q > from && src[q-1] == '\n' {
+			if _, ok := parseRoleLine(src[b+1 : f.Map.LineEnd(f.Map.Line(b))]); ok {
+				return b
+			}
+		}
+		at = b + 1
+	}
+	return -1
 }
 
 // parseTemplate reads the {{...}} that starts at i.

@@ -19,9 +19,9 @@ type UsageRow struct {
 // UsageReport is what `claude-ls usage` prints.
 type UsageReport struct {
 	Since   string         `json:"since,omitempty"`
-	Days    []UsageRow     `json:"days"`     // by day, then model
-	Models  []UsageRow     `json:"models"`   // totals by model (Day empty)
-	Total   UsageRow       `json:"total"`    // everything
+	Days    []UsageRow     `json:"days"`      // by day, then model
+	Models  []UsageRow     `json:"models"`    // totals by model (Day empty)
+	Total   UsageRow       `json:"total"`     // everything
 	MonthUS promptfile.USD `json:"month_usd"` // spend in the current calendar month
 }
 

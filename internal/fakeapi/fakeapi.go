@@ -27,10 +27,10 @@ type Request struct {
 type Response struct {
 	Status     int
 	Header     map[string]string
-	ErrorType  string // for an error status: the API's error type
-	Message    string // for an error status: the API's message
-	Text       string // the reply text (default: Server.Reply)
-	StopReason string // default end_turn
+	ErrorType  string        // for an error status: the API's error type
+	Message    string        // for an error status: the API's message
+	Text       string        // the reply text (default: Server.Reply)
+	StopReason string        // default end_turn
 	Delay      time.Duration // wait before each streamed chunk
 	Usage      *Usage
 	CutStream  bool // end the stream after the first chunk without message_stop

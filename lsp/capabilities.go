@@ -22,7 +22,7 @@ func (s *Server) capabilities(enc protocol.PositionEncodingKind) protocol.Server
 	caps.CodeLensProvider = &protocol.CodeLensOptions{}
 	// completion, code actions:
 	caps.CompletionProvider = &protocol.CompletionOptions{TriggerCharacters: completionTriggers}
-	caps.CodeActionProvider = &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix}}
+	caps.CodeActionProvider = &protocol.CodeActionOptions{CodeActionKinds: []protocol.CodeActionKind{protocol.CodeActionKindQuickFix, sourceKind}}
 	// symbols, folding, semantic tokens, definition, references, rename:
 	caps.DocumentSymbolProvider = protocol.Boolean(true)
 	caps.FoldingRangeProvider = protocol.Boolean(true)
@@ -30,5 +30,7 @@ func (s *Server) capabilities(enc protocol.PositionEncodingKind) protocol.Server
 	caps.DefinitionProvider = protocol.Boolean(true)
 	caps.ReferencesProvider = protocol.Boolean(true)
 	caps.RenameProvider = &protocol.RenameOptions{PrepareProvider: &yes}
+	// the workbench: run, count exactly, export:
+	caps.ExecuteCommandProvider = protocol.ExecuteCommandOptions{Commands: commandNames}
 	return caps
 }

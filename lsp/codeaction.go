@@ -23,11 +23,12 @@ const envKeyName = "ANTHROPIC_API_KEY"
 // a key written in the prompt, moving it to .env.
 func (s *Server) CodeAction(ctx context.Context, params *protocol.CodeActionParams) ([]protocol.CommandOrCodeAction, error) {
 	out := []protocol.CommandOrCodeAction{}
-	if !wantsKind(params.Context.Only, protocol.CodeActionKindQuickFix) {
-		return out, nil
-	}
 	d, ok := s.document(params.TextDocument.URI)
 	if !ok {
+		return out, nil
+	}
+	out = append(out, sourceActions(d, params.Context.Only)...)
+	if !wantsKind(params.Context.Only, protocol.CodeActionKindQuickFix) {
 		return out, nil
 	}
 	snap := d.Snapshot()
@@ -233,4 +234,35 @@ func envAssignment(env []byte) (promptfile.Span, string, bool) {
 		p = next
 	}
 	return promptfile.Span{}, "", false
+}
+
+// sourceKind is the kind of the actions that run the workbench commands.
+const sourceKind protocol.CodeActionKind = "source.claude-ls"
+
+// sourceActions offer the workbench commands on the whole file.
+func sourceActions(d *Document, only []protocol.CodeActionKind) []protocol.CommandOrCodeAction {
+	if !wantsKind(only, sourceKind) || !wantsKind(only, protocol.CodeActionKindSource) {
+		return nil
+	}
+	arg := func(extra map[string]any) []protocol.LSPAny {
+		m := map[string]any{"uri": string(d.uri)}
+		for k, v := range extra {
+			m[k] = v
+		}
+		raw, _ := jsonMarshal(m)
+		return []protocol.LSPAny{raw}
+	}
+	kind := sourceKind
+	action := func(title, command string, extra map[string]any) protocol.CommandOrCodeAction {
+		return &protocol.CodeAction{Title: title, Kind: &kind, Command: protocol.Command{Title: title, Command: command, Arguments: arg(extra)}}
+	}
+	return []protocol.CommandOrCodeAction{
+		action("Claude: Run prompt", CommandRun, nil),
+		action("Claude: Run and append reply", CommandRunAppend, nil),
+		action("Claude: Count tokens exactly", CommandCountExact, nil),
+		action("Claude: Export as Go", CommandExport, map[string]any{"lang": "go"}),
+		action("Claude: Export as Python", CommandExport, map[string]any{"lang": "python"}),
+		action("Claude: Export as TypeScript", CommandExport, map[string]any{"lang": "ts"}),
+		action("Claude: Export as curl", CommandExport, map[string]any{"lang": "curl"}),
+	}
 }

@@ -11,8 +11,7 @@ import (
 
 // CodeLens shows, at the top of the file, the model, the request's input
 // tokens and cost, and the output upper bound, for clients without inlay
-// hints. The lens is a title only (Command ""): the actions Run, Count
-// exactly and Export come with the workbench and are not advertised yet.
+// hints, then the actions Run, Run and append, Count exactly and Export.
 func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
 	d, ok := s.document(params.TextDocument.URI)
 	if !ok {
@@ -23,12 +22,20 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 	if !ok {
 		return []protocol.CodeLens{}, nil
 	}
+	if n, ok := s.exactFor(d.uri, snap.Version); ok {
+		title += " · " + promptfile.GroupDigits(int(n)) + " tok in (exact)"
+	}
 	m := snap.File.Map
 	span := promptfile.Span{Start: m.LineStart(0), End: m.LineEnd(0)}
-	return []protocol.CodeLens{{
-		Range:   toRange(m, span, s.positionEncoding()),
-		Command: protocol.Command{Title: title},
-	}}, nil
+	rng := toRange(m, span, s.positionEncoding())
+	lenses := []protocol.CodeLens{{Range: rng, Command: protocol.Command{Title: title}}}
+	raw, _ := jsonMarshal(map[string]any{"uri": string(d.uri)})
+	for _, c := range []struct{ title, command string }{
+		{"▶ Run", CommandRun}, {"Run and append", CommandRunAppend}, {"Count exactly", CommandCountExact}, {"Export", CommandExport},
+	} {
+		lenses = append(lenses, protocol.CodeLens{Range: rng, Command: protocol.Command{Title: c.title, Command: c.command, Arguments: []protocol.LSPAny{raw}}})
+	}
+	return lenses, nil
 }
 
 // summaryLens is the title of the top lens, e.g.

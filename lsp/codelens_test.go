@@ -19,19 +19,22 @@ func codeLenses(t *testing.T, c *testClient, name string) []protocol.CodeLens {
 	return lenses
 }
 
-// onlyLens is the single lens of a document, at the top and with no action.
+// onlyLens is the summary lens of a document: the first, at the top, a
+// title with no action; the action lenses follow it on the same line.
 func onlyLens(t *testing.T, c *testClient, name string) string {
 	t.Helper()
 	lenses := codeLenses(t, c, name)
-	if len(lenses) != 1 {
-		t.Fatalf("%d lenses, want 1: %+v", len(lenses), lenses)
+	if len(lenses) != 5 {
+		t.Fatalf("%d lenses, want the summary and 4 actions: %+v", len(lenses), lenses)
 	}
 	l := lenses[0]
-	if l.Range.Start.Line != 0 || l.Range.End.Line != 0 {
-		t.Errorf("lens range %+v, want line 0", l.Range)
+	for _, x := range lenses {
+		if x.Range.Start.Line != 0 || x.Range.End.Line != 0 {
+			t.Errorf("lens range %+v, want line 0", x.Range)
+		}
 	}
 	if l.Command.Command != "" || l.Command.Arguments != nil {
-		t.Errorf("lens command %+v: the actions are not implemented yet and must not be offered", l.Command)
+		t.Errorf("summary lens command %+v: it is a title only", l.Command)
 	}
 	return l.Command.Title
 }

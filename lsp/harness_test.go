@@ -32,6 +32,11 @@ type testClient struct {
 	diagnostics map[uri.URI]*protocol.PublishDiagnosticsParams
 	messages    []*protocol.ShowMessageParams
 	registered  []protocol.Registration
+	progress    []progressEvent
+	shown       []string // paths of window/showDocument
+	applied     []*protocol.ApplyWorkspaceEditParams
+	asked       []string // messages of window/showMessageRequest
+	answer      string   // the action chosen for showMessageRequest
 	versions    map[uri.URI]int32
 	texts       map[uri.URI]string
 }
@@ -59,6 +64,79 @@ func (r recorder) ShowMessage(_ context.Context, p *protocol.ShowMessageParams) 
 }
 
 func (r recorder) LogMessage(context.Context, *protocol.LogMessageParams) error { return nil }
+
+// progressEvent is one $/progress value: its kind and message.
+type progressEvent struct {
+	Token   string
+	Kind    string `json:"kind"`
+	Title   string `json:"title"`
+	Message string `json:"message"`
+}
+
+func (r recorder) WorkDoneProgressCreate(context.Context, *protocol.WorkDoneProgressCreateParams) error {
+	return nil
+}
+
+func (r recorder) Progress(_ context.Context, p *protocol.ProgressParams) error {
+	var ev progressEvent
+	json.Unmarshal(p.Value, &ev)
+	ev.Token = text(p.Token)
+	r.c.mu.Lock()
+	defer r.c.mu.Unlock()
+	r.c.progress = append(r.c.progress, ev)
+	r.c.changed.Broadcast()
+	return nil
+}
+
+func (r recorder) ShowDocument(_ context.Context, p *protocol.ShowDocumentParams) (*protocol.ShowDocumentResult, error) {
+	r.c.mu.Lock()
+	defer r.c.mu.Unlock()
+	r.c.shown = append(r.c.shown, p.URI.FsPath())
+	r.c.changed.Broadcast()
+	return &protocol.ShowDocumentResult{Success: true}, nil
+}
+
+func (r recorder) ShowMessageRequest(_ context.Context, p *protocol.ShowMessageRequestParams) (*protocol.MessageActionItem, error) {
+	r.c.mu.Lock()
+	defer r.c.mu.Unlock()
+	r.c.asked = append(r.c.asked, p.Message)
+	r.c.changed.Broadcast()
+	if r.c.answer == "" {
+		return nil, nil
+	}
+	return &protocol.MessageActionItem{Title: r.c.answer}, nil
+}
+
+func (r recorder) ApplyEdit(_ context.Context, p *protocol.ApplyWorkspaceEditParams) (*protocol.ApplyWorkspaceEditResult, error) {
+	r.c.mu.Lock()
+	defer r.c.mu.Unlock()
+	r.c.applied = append(r.c.applied, p)
+	r.c.changed.Broadcast()
+	return &protocol.ApplyWorkspaceEditResult{Applied: true}, nil
+}
+
+func (r recorder) CodeLensRefresh(context.Context) error  { return nil }
+func (r recorder) InlayHintRefresh(context.Context) error { return nil }
+
+// waitFor waits until cond, checked under the client's lock, holds.
+func (c *testClient) waitFor(what string, cond func() bool) {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	timer := time.AfterFunc(10*time.Second, func() {
+		c.mu.Lock()
+		c.changed.Broadcast()
+		c.mu.Unlock()
+	})
+	defer timer.Stop()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for !cond() {
+		if time.Now().After(deadline) {
+			c.t.Fatalf("timed out waiting for %s", what)
+		}
+		c.changed.Wait()
+	}
+}
 
 func (r recorder) RegisterCapability(_ context.Context, p *protocol.RegistrationParams) error {
 	r.c.mu.Lock()
@@ -140,6 +218,7 @@ func (c *testClient) initialize(o clientOptions) *protocol.InitializeResult {
 	if o.utf8 {
 		params.Capabilities.General.PositionEncodings = []protocol.PositionEncodingKind{protocol.PositionEncodingKindUTF8, protocol.PositionEncodingKindUTF16}
 	}
+	params.Capabilities.Window = &protocol.WindowClientCapabilities{WorkDoneProgress: &yes, ShowDocument: &protocol.ShowDocumentClientCapabilities{Support: true}}
 	if o.watchedFiles {
 		params.Capabilities.Workspace = &protocol.WorkspaceClientCapabilities{DidChangeWatchedFiles: &protocol.DidChangeWatchedFilesClientCapabilities{DynamicRegistration: &yes}}
 	}

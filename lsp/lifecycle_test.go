@@ -22,8 +22,8 @@ func TestInitializeAdvertisesWhatIsImplemented(t *testing.T) {
 	if !ok || sync.Change == nil || *sync.Change != protocol.TextDocumentSyncKindIncremental {
 		t.Errorf("textDocumentSync = %#v", caps.TextDocumentSync)
 	}
-	if len(caps.ExecuteCommandProvider.Commands) > 0 {
-		t.Errorf("commands advertised before the workbench exists: %v", caps.ExecuteCommandProvider.Commands)
+	if got := strings.Join(caps.ExecuteCommandProvider.Commands, ","); got != "claude-ls.run,claude-ls.runAppend,claude-ls.countExact,claude-ls.export" {
+		t.Errorf("commands = %s", got)
 	}
 	if v, _ := res.ServerInfo.Version.Get(); res.ServerInfo.Name != "claude-ls" || v == "" {
 		t.Errorf("serverInfo = %+v", res.ServerInfo)

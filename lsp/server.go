@@ -49,6 +49,8 @@ type Server struct {
 	watcher     *watcher
 	clientCaps  clientCaps
 	exitCode    chan int
+	runs        runs
+	exact       exactCounts
 }
 
 type lifecycle int
@@ -120,6 +122,8 @@ func newServer(log *slog.Logger) *Server {
 		diskReads:   map[string]map[string]bool{},
 		exitCode:    make(chan int, 1),
 		settings:    defaultSettings(),
+		runs:        runs{byURI: map[uri.URI]*runState{}, byToken: map[string]*runState{}},
+		exact:       exactCounts{byURI: map[uri.URI]exactCount{}},
 	}
 }
 
@@ -139,6 +143,11 @@ func (s *Server) stop() {
 	for _, d := range docs {
 		d.close()
 	}
+	s.runs.mu.Lock()
+	for _, r := range s.runs.byURI {
+		r.cancel()
+	}
+	s.runs.mu.Unlock()
 }
 
 // middleware is the one place every request passes: it enforces the

@@ -183,13 +183,13 @@ func BenchmarkAnalyze(b *testing.B) {
 			done()
 		})
 		b.Run(c.name+"/warm", func(b *testing.B) {
-			c := NewCounters()
-			Analyze(Parse(src), benchWorkspace(c), benchOpts)
+			counter := NewCounters()
+			Analyze(Parse(src), benchWorkspace(counter), benchOpts)
 			b.SetBytes(int64(len(src)))
 			b.ReportAllocs()
 			done := cpuPerOp(b)
 			for b.Loop() {
-				benchResult = Analyze(Parse(src), benchWorkspace(c), benchOpts)
+				benchResult = Analyze(Parse(src), benchWorkspace(counter), benchOpts)
 			}
 			done()
 		})

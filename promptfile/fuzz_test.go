@@ -2,6 +2,7 @@ package promptfile
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -73,8 +74,8 @@ func (byteCounter) Count(_ string, texts []string) []int {
 	return n
 }
 
-// FuzzRender: analysis of any bytes never panics, every diagnostic is
-// located in the file, every quick fix edits the file in place (edits inside
+// FuzzRender: analysis of any bytes never panics and gives the same
+// diagnostics every time, every diagnostic is located in the file, every quick fix edits the file in place (edits inside
 // it, in order, not overlapping: what an LSP client needs to apply them),
 // and a rendered request is valid JSON with valid UTF-8 strings, no empty
 // text and no text ending in white space (the API refuses a prefill that
@@ -84,6 +85,12 @@ func FuzzRender(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src []byte) {
 		ws := &Workspace{Root: "/ws", Counter: byteCounter{}, ReadFile: func(p string) ([]byte, error) { return []byte("included\n"), nil }}
 		res := Analyze(Parse(src), ws, Options{Path: "/ws/a.prompt"})
+		// The same bytes give the same diagnostics in the same order: the
+		// editor would otherwise redraw them on every keystroke.
+		again := Analyze(Parse(src), ws, Options{Path: "/ws/a.prompt"})
+		if a, b := fmt.Sprint(res.Diagnostics), fmt.Sprint(again.Diagnostics); a != b {
+			t.Fatalf("two analyses differ:\n%s\n%s", a, b)
+		}
 		for _, d := range res.Diagnostics {
 			if d.Span.Start < 0 || d.Span.End > len(src) || d.Span.Start > d.Span.End {
 				t.Fatalf("%s: span %v outside file of %d bytes", d.Code, d.Span, len(src))
@@ -117,4 +124,17 @@ func FuzzRender(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestAnalyzeDeterministic: an analysis repeated gives the same diagnostics
+// in the same order. The unknown checks of an `expect` map were reported in
+// map order (found by fuzzing; the input is in testdata/fuzz/FuzzRender).
+func TestAnalyzeDeterministic(t *testing.T) {
+	src := []byte("---\n1\ntests:\n  -    expect: {90,a00}\n")
+	want := fmt.Sprint(Analyze(Parse(src), nil, Options{}).Diagnostics)
+	for range 20 {
+		if got := fmt.Sprint(Analyze(Parse(src), nil, Options{}).Diagnostics); got != want {
+			t.Fatalf("analyses differ:\n%s\n%s", want, got)
+		}
+	}
 }

@@ -52,13 +52,16 @@ func (a *analysis) renderParts(f *File, parts []Part, b *Block, at Span) string 
 		return s
 	}
 	var out strings.Builder
+	// Size the text once rather than over and over on a large block: the
+	// source of every part but comments (a variable's or an include's value
+	// may still make it grow).
 	size := 0
 	for _, p := range parts {
-		if p.Kind == Text {
+		if p.Kind != Comment {
 			size += p.Span.End - p.Span.Start
 		}
 	}
-	out.Grow(size) // once, rather than over and over on a large block
+	out.Grow(size)
 	// A line holding nothing but comments is removed whole. Until the
 	// current line holds something to send, its text (white space only) is
 	// held back, and dropped if the line turns out to hold a comment.

@@ -123,7 +123,14 @@ func (a *analysis) readExpect(n *yaml.Node) *Expect {
 					raw[k] = append(append([]byte{'['}, v...), ']')
 				}
 			}
+			// In sorted order: map order would shuffle the diagnostics
+			// from one analysis to the next.
+			keys := make([]string, 0, len(raw))
 			for k := range raw {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
 				if k != "contains" && k != "not_contains" && k != "regex" && k != "max_tokens_out" {
 					a.errorf("tests", span, "unknown check `"+k+"` in expect: use contains, not_contains, regex, max_tokens_out")
 				}

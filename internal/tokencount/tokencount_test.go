@@ -53,6 +53,9 @@ func TestCountMatchesTiktokenOnRealTexts(t *testing.T) {
 		maxBytes = 300 << 10
 	}
 	texts := realTexts(t, maxBytes)
+	if !testing.Short() { // files run together, as in the benchmarks
+		texts = append(texts, testcorpus.Build(1<<20))
+	}
 	for _, name := range encodingNames {
 		t.Run(name, func(t *testing.T) {
 			enc := oracle(t, name)

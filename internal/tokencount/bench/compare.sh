@@ -20,9 +20,15 @@ go build -o "$tmp/gobench" ./internal/tokencount/bench
 
 node_json=$(node "$tmp/compare.mjs" "$tmp/corpus.txt" "$runs")
 go_json=$("$tmp/gobench" -count "$tmp/corpus.txt" -enc cl100k_base -runs "$runs")
+# npm tiktoken uses one core; the Go counter spreads a large count over
+# GOMAXPROCS, so also show it on one core.
+go1_json=$(GOMAXPROCS=1 "$tmp/gobench" -count "$tmp/corpus.txt" -enc cl100k_base -runs "$runs")
 echo "$node_json"
 echo "$go_json"
+echo "$go1_json"
 node -e '
-const n = JSON.parse(process.argv[1]), g = JSON.parse(process.argv[2]);
-console.log(`npm tiktoken ${n.mb_per_s.toFixed(2)} MB/s, Go ${g.mb_per_s.toFixed(2)} MB/s (GOMAXPROCS ${g.gomaxprocs}): ratio ${(g.mb_per_s / n.mb_per_s).toFixed(1)}x; tokens npm ${n.tokens}, Go ${g.tokens}${n.tokens === g.tokens ? " (equal)" : " (DIFFERENT)"}`);
-' "$node_json" "$go_json"
+const [n, g, g1] = process.argv.slice(1).map((s) => JSON.parse(s));
+const f = (x) => x.toFixed(2);
+console.log(`npm tiktoken ${f(n.mb_per_s)} MB/s; Go ${f(g.mb_per_s)} MB/s with GOMAXPROCS ${g.gomaxprocs} (ratio ${(g.mb_per_s / n.mb_per_s).toFixed(1)}x), ${f(g1.mb_per_s)} MB/s on 1 core (ratio ${(g1.mb_per_s / n.mb_per_s).toFixed(1)}x)`);
+console.log(`tokens: npm ${n.tokens}, Go ${g.tokens}` + (n.tokens === g.tokens && g.tokens === g1.tokens ? " (equal)" : " (DIFFERENT)"));
+' "$node_json" "$go_json" "$go1_json"

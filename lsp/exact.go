@@ -1,0 +1,73 @@
+package lsp
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/claude-ls/claude-ls/promptfile"
+	"github.com/claude-ls/claude-ls/workbench"
+)
+
+// exactCount is the API's count of one version of a document; it is shown
+// (labelled exact) until the text changes.
+type exactCount struct {
+	version int32
+	tokens  int64
+}
+
+type exactCounts struct {
+	mu    sync.Mutex
+	byURI map[uri.URI]exactCount
+}
+
+// exactFor returns the exact count of a document's version, if known.
+func (s *Server) exactFor(u uri.URI, version int32) (int64, bool) {
+	s.exact.mu.Lock()
+	defer s.exact.mu.Unlock()
+	e, ok := s.exact.byURI[u]
+	return e.tokens, ok && e.version == version
+}
+
+// countExact asks count_tokens (cached by request hash), calibrates the
+// model's estimate, and refreshes what shows counts.
+func (s *Server) countExact(ctx context.Context, d *Document) {
+	snap := d.Snapshot()
+	ws := snap.ws
+	res := snap.Result
+	if msg := firstError(res); msg != "" {
+		s.showMessage(ctx, protocol.MessageTypeError, "no exact count: "+msg)
+		return
+	}
+	body, _ := res.Request.MarshalJSON()
+	hash := workbench.RequestHash(body, res.Version)
+	n, cached := workbench.CachedCount(ws.ws.Root, hash)
+	if !cached {
+		key, err := workbench.LoadKey(ws.ws.Root)
+		if err != nil {
+			s.showMessage(ctx, protocol.MessageTypeError, err.Error())
+			return
+		}
+		client := workbench.NewClient(key, workbench.BaseURL(ws.ws.Root))
+		n, err = client.CountTokens(ctx, body, res.Version)
+		if err != nil {
+			s.showMessage(ctx, protocol.MessageTypeError, workbench.Explain(err, key, res).Error())
+			return
+		}
+		workbench.StoreCount(ws.ws.Root, hash, n)
+		workbench.Calibrate(ws.ws.Root, res.ModelID, n, int64(res.Tokens.Raw))
+	}
+	s.exact.mu.Lock()
+	s.exact.byURI[d.uri] = exactCount{version: snap.Version, tokens: n}
+	s.exact.mu.Unlock()
+	msg := fmt.Sprintf("%s input tokens (exact)", promptfile.GroupDigits(int(n)))
+	if res.Model != nil {
+		msg += " · " + res.Model.Cost(promptfile.Usage{Input: n}, false).String()
+	}
+	s.showMessage(ctx, protocol.MessageTypeInfo, msg)
+	s.client.CodeLensRefresh(ctx)
+	s.client.InlayHintRefresh(ctx)
+}

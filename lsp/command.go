@@ -16,9 +16,11 @@ const (
 	CommandRunAppend  = "claude-ls.runAppend"  // run, then append the reply as an assistant: block
 	CommandCountExact = "claude-ls.countExact" // exact input tokens from the API's count endpoint
 	CommandExport     = "claude-ls.export"     // the same request as a Go, Python, TypeScript, JavaScript or curl program
+	CommandSummary    = "claude-ls.summary"    // model, tokens and cost per block, for status bars
+	CommandUsage      = "claude-ls.usage"      // the workspace's recorded spend by day and model
 )
 
-var commandNames = []string{CommandRun, CommandRunAppend, CommandCountExact, CommandExport}
+var commandNames = []string{CommandRun, CommandRunAppend, CommandCountExact, CommandExport, CommandSummary, CommandUsage}
 
 // commandArgs is the one argument every command takes: an object with the
 // document's uri, or just the uri as a string.
@@ -50,6 +52,10 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		return jsonMarshal(map[string]any{"started": true})
 	case CommandExport:
 		return s.export(ctx, d, args)
+	case CommandSummary:
+		return jsonMarshal(s.summary(d))
+	case CommandUsage:
+		return s.usage(d)
 	}
 	return nil, fmt.Errorf("unknown command %q (the commands are %s)", params.Command, strings.Join(commandNames, ", "))
 }

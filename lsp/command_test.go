@@ -300,3 +300,29 @@ func TestCountExactShownUntilTheTextChanges(t *testing.T) {
 		t.Errorf("lens commands: %v", names)
 	}
 }
+
+func TestSummaryAndUsageCommands(t *testing.T) {
+	api := withAPI(t)
+	c := newTestClient(t, map[string]string{"a.prompt": "---\nmodel: claude-sonnet-4-6\nmax_tokens: 300\n---\nsystem: cache\nBe brief.\n\nuser:\nExplain tides.\n"})
+	u := c.open("a.prompt")
+	c.waitVersion(u, 1)
+	sum := c.execute(CommandSummary, u, nil, "")
+	blocks, _ := sum["blocks"].([]any)
+	if sum["model"] != "claude-sonnet-4-6" || sum["modelKnown"] != true || len(blocks) != 2 || sum["inputTokens"].(float64) <= 0 {
+		t.Fatalf("summary %v", sum)
+	}
+	first := blocks[0].(map[string]any)
+	if first["role"] != "system" || first["line"] != 4.0 || first["cache"] != "cache" {
+		t.Errorf("first block %v", first)
+	}
+	// Usage: empty, then one run.
+	if got := c.execute(CommandUsage, u, nil, ""); got["total"].(map[string]any)["runs"] != 0.0 {
+		t.Errorf("usage before any run: %v", got)
+	}
+	c.execute(CommandRun, u, nil, "u1")
+	c.progressEnd("u1")
+	_ = api
+	if got := c.execute(CommandUsage, u, nil, ""); got["total"].(map[string]any)["runs"] != 1.0 {
+		t.Errorf("usage after a run: %v", got)
+	}
+}

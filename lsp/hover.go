@@ -72,8 +72,24 @@ func hoverAt(snap *Snapshot, off int) (string, promptfile.Span, bool) {
 	return text, t.Span, true
 }
 
-// approxNote ends every hover that shows estimates.
-const approxNote = "\n\n_≈ estimated offline: a tiktoken count × the model's factor._"
+// approxNote ends every hover that shows estimates, saying whether the
+// model's factor was calibrated in this workspace.
+func approxNote(m *promptfile.Model) string {
+	if m == nil {
+		return "\n\n_≈ estimated offline: a tiktoken count × the model's factor._"
+	}
+	if m.CalibratedFrom > 0 {
+		return fmt.Sprintf("\n\n_≈ estimated offline, calibrated: a tiktoken count × %.3g, the factor measured from %s in this workspace._", m.TokenFactor, plural(m.CalibratedFrom, "real count"))
+	}
+	return fmt.Sprintf("\n\n_≈ estimated offline: a tiktoken count × the model's factor (%.3g); not calibrated yet: a run or an exact count calibrates it._", m.TokenFactor)
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
 
 // hoverBlock shows a block's tokens and input cost, and the cache figures
 // of the prefix it marks.
@@ -111,7 +127,7 @@ func hoverBlock(r *promptfile.Result, b *promptfile.Block) string {
 			sb.WriteString(" · " + noPrice(r))
 		}
 	}
-	sb.WriteString(approxNote)
+	sb.WriteString(approxNote(r.Model))
 	return sb.String()
 }
 
@@ -217,7 +233,7 @@ func hoverModel(r *promptfile.Result, id string, catalog *promptfile.Catalog, co
 	if m != nil && m.Source != "" {
 		fmt.Fprintf(&sb, "\n\n[Source](%s)", m.Source)
 	}
-	sb.WriteString(approxNote)
+	sb.WriteString(approxNote(r.Model))
 	return sb.String()
 }
 
@@ -389,7 +405,7 @@ func hoverKey(r *promptfile.Result, key string, e *promptfile.Entry) string {
 				} else {
 					sb.WriteString(" · " + noPrice(r))
 				}
-				sb.WriteString(approxNote)
+				sb.WriteString(approxNote(r.Model))
 			}
 		}
 	}
@@ -476,7 +492,7 @@ func hoverInclude(r *promptfile.Result, t promptfile.Target, read func(string) (
 		sb.WriteString(" · " + noPrice(r))
 	}
 	fmt.Fprintf(&sb, "\n\n`%s`", inc.Path)
-	sb.WriteString(approxNote)
+	sb.WriteString(approxNote(r.Model))
 	return sb.String()
 }
 

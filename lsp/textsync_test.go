@@ -188,3 +188,14 @@ func TestConfigChangeOnDisk(t *testing.T) {
 		return !slices.Contains(codes(p), "model-missing") && slices.Contains(codes(p), "max-tokens-default")
 	})
 }
+
+func TestUnignoredEnvIsWarnedInTheEditor(t *testing.T) {
+	c := newTestClient(t, map[string]string{".env": "ANTHROPIC_API_KEY=sk-ant-api03-notarealkeynotarealkeynotarealkey00\n"})
+	env := c.uri(".env")
+	p := c.waitDiagnostics(env, func(p *protocol.PublishDiagnosticsParams) bool { return len(p.Diagnostics) > 0 })
+	if !slices.Equal(codes(p), []string{"env-not-ignored"}) || strings.Contains(text(p.Diagnostics[0].Message), "sk-ant") {
+		t.Errorf(".env: %s %q", describe(p), text(p.Diagnostics[0].Message))
+	}
+	writeFile(t, c.uri(".gitignore").FsPath(), ".env\n")
+	c.waitDiagnostics(env, func(p *protocol.PublishDiagnosticsParams) bool { return len(p.Diagnostics) == 0 })
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/claude-ls/claude-ls/internal/workspace"
 	"github.com/claude-ls/claude-ls/promptfile"
+	"github.com/claude-ls/claude-ls/workbench"
 )
 
 // workspaceState is one workspace root: its config, and a cache of the files
@@ -173,6 +174,11 @@ func (s *Server) fileChanged(path string) {
 		}
 	}
 	s.mu.Unlock()
+	if base := filepath.Base(path); base == ".env" || base == ".gitignore" {
+		for _, r := range s.rootsHolding(path) {
+			s.publishEnvProblem(context.Background(), r)
+		}
+	}
 	if filepath.Base(path) == workspace.ConfigName || strings.HasSuffix(path, ".claude-ls.yaml") {
 		s.mu.Lock()
 		s.workspaces = map[string]*workspaceState{}
@@ -224,6 +230,7 @@ func (s *Server) checkDisk(ctx context.Context, paths []string) {
 		}
 		for _, r := range roots {
 			s.publishConfigProblems(ctx, filepath.Join(r, workspace.ConfigName))
+			s.publishEnvProblem(ctx, r)
 		}
 	}
 	for _, p := range paths {
@@ -283,6 +290,33 @@ func (s *Server) publishConfigProblems(ctx context.Context, path string) {
 		pos := toPosition(m, off, s.positionEncoding())
 		diags = append(diags, protocol.Diagnostic{Range: protocol.Range{Start: pos, End: pos}, Severity: protocol.DiagnosticSeverityError,
 			Code: protocol.String("config"), Source: protocol.NewOptional("claude-ls"), Message: protocol.String(e.Msg)})
+	}
+	s.client.PublishDiagnostics(ctx, &protocol.PublishDiagnosticsParams{URI: uri.File(path), Diagnostics: diags})
+}
+
+// rootsHolding lists the client's roots that contain path.
+func (s *Server) rootsHolding(path string) []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, r := range s.roots {
+		if within(r, path) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// publishEnvProblem warns on .env when it holds a key that git would commit,
+// and clears the warning once it is ignored.
+func (s *Server) publishEnvProblem(ctx context.Context, root string) {
+	path := filepath.Join(root, ".env")
+	diags := []protocol.Diagnostic{}
+	if workbench.EnvNotIgnored(root) {
+		diags = append(diags, protocol.Diagnostic{Severity: protocol.DiagnosticSeverityWarning, Code: protocol.String("env-not-ignored"),
+			Source: protocol.NewOptional("claude-ls"), Message: protocol.String(workbench.EnvNotIgnoredMessage)})
+	} else if _, err := os.Stat(path); err != nil {
+		return
 	}
 	s.client.PublishDiagnostics(ctx, &protocol.PublishDiagnosticsParams{URI: uri.File(path), Diagnostics: diags})
 }

@@ -55,6 +55,9 @@ func BaseURL(root string) string {
 	return ""
 }
 
+// EnvNotIgnoredMessage is the warning for a .env that git would commit.
+const EnvNotIgnoredMessage = ".env holds " + KeyVar + " but git does not ignore it: add .env to .gitignore so the key is never committed"
+
 // EnvNotIgnored reports a .env at root that holds a key while git does not
 // ignore it: it would be committed.
 func EnvNotIgnored(root string) bool {

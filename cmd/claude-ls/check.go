@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/claude-ls/claude-ls/promptfile"
+	"github.com/claude-ls/claude-ls/workbench"
 )
 
 // checkedProblem is one line of `check --format json`.
@@ -47,12 +48,20 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	var problems []checkedProblem
 	ioFailed := false
 	seenConfig := map[string]bool{}
+	seenRoot := map[string]bool{}
 	for _, path := range files {
 		ws, err := openWorkspace(path, true)
 		if err != nil {
 			fmt.Fprintln(stderr, "claude-ls check:", err)
 			ioFailed = true
 			continue
+		}
+		if !seenRoot[ws.Root] {
+			seenRoot[ws.Root] = true
+			if workbench.EnvNotIgnored(ws.Root) {
+				problems = append(problems, checkedProblem{File: relPath(filepath.Join(ws.Root, ".env")), Line: 1, Column: 1, EndLine: 1, EndColumn: 1,
+					Severity: "warning", Code: "env-not-ignored", Message: workbench.EnvNotIgnoredMessage})
+			}
 		}
 		if ws.ConfigPath != "" && !seenConfig[ws.ConfigPath] {
 			seenConfig[ws.ConfigPath] = true

@@ -276,3 +276,18 @@ func TestExamplesAreClean(t *testing.T) {
 		t.Errorf("examples have problems (exit %d):\n%s%s", code, out, errOut)
 	}
 }
+
+func TestCheckWarnsOnAnUnignoredEnv(t *testing.T) {
+	dir := newWorkspace(t, map[string]string{
+		"a.prompt": "---\nmodel: claude-sonnet-4-6\nmax_tokens: 10\n---\nuser:\nhi\n",
+		".env":     "ANTHROPIC_API_KEY=sk-ant-api03-notarealkeynotarealkeynotarealkey00\n",
+	})
+	out, _, code := runCLI(t, dir, "check")
+	if code != 0 || !strings.Contains(out, ".env:1:1: warning: .env holds ANTHROPIC_API_KEY but git does not ignore it") || strings.Contains(out, "sk-ant") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	os.WriteFile(filepath.Join(dir, ".gitignore"), []byte(".env\n"), 0o644)
+	if out, _, _ := runCLI(t, dir, "check"); strings.Contains(out, ".env") {
+		t.Errorf("ignored .env still reported:\n%s", out)
+	}
+}

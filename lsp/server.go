@@ -87,7 +87,7 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 		rwc = &tracingRWC{rwc: rwc, log: log}
 	}
 	s := newServer(log)
-	conn := jsonrpc2.NewConn(jsonrpc2.NewStream(rwc), jsonrpc2.WithCodec(codec{}))
+	conn := jsonrpc2.NewConn(newHeaderStream(rwc), jsonrpc2.WithCodec(codec{}))
 	s.conn = conn
 	s.client = protocol.ClientDispatcher(conn)
 	ctx = protocol.WithClient(ctx, s.client)

@@ -3,8 +3,10 @@ package lsp
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"github.com/claude-ls/claude-ls/promptfile"
 )
@@ -12,6 +14,9 @@ import (
 // DidOpen starts tracking a document.
 func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocumentParams) error {
 	td := params.TextDocument
+	// Decoded strings share the message's buffer: a URI kept as a map key
+	// would keep the whole opened text alive.
+	td.URI = uri.URI(strings.Clone(string(td.URI)))
 	s.mu.Lock()
 	if old, ok := s.docs[td.URI]; ok {
 		old.close()
@@ -48,9 +53,8 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 // reversed range is read as empty at its start, so no client can make the
 // server fail; the text is copied, since snapshots share the old one.
 func applyEdit(text []byte, r protocol.Range, newText string, enc promptfile.Encoding) []byte {
-	m := promptfile.NewMapper(text)
-	start := toOffset(m, r.Start, enc)
-	end := toOffset(m, r.End, enc)
+	start := promptfile.OffsetIn(text, int(r.Start.Line), int(r.Start.Character), enc)
+	end := promptfile.OffsetIn(text, int(r.End.Line), int(r.End.Character), enc)
 	if end < start {
 		end = start
 	}

@@ -133,6 +133,36 @@ func (m *Mapper) Offset(line, col int, enc Encoding) int {
 	return end
 }
 
+// OffsetIn is Offset for a text without a Mapper: it finds the line with a
+// fast scan instead of indexing every line, for one-off conversions such as
+// applying an edit on each keystroke.
+func OffsetIn(src []byte, line, col int, enc Encoding) int {
+	base := 0
+	if bytes.HasPrefix(src, bom) {
+		base = 3
+	}
+	if line < 0 {
+		return base
+	}
+	start := base
+	for l := 0; l < line; l++ {
+		i := bytes.IndexByte(src[start:], '\n')
+		if i < 0 {
+			return len(src)
+		}
+		start += i + 1
+	}
+	end := len(src)
+	if i := bytes.IndexByte(src[start:], '\n'); i >= 0 {
+		end = start + i
+		if end > start && src[end-1] == '\r' {
+			end--
+		}
+	}
+	m := &Mapper{src: src[:end], base: start, lines: []int{start}}
+	return m.Offset(0, col, enc)
+}
+
 // utf16Len counts UTF-16 code units; each invalid byte counts as one
 // replacement character, as editors display it.
 func utf16Len(b []byte) int {

@@ -65,3 +65,17 @@ func TestMapperRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestOffsetInMatchesMapper(t *testing.T) {
+	src := []byte("\uFEFFaé😀b\r\n中x\n\nlast")
+	m := NewMapper(src)
+	for line := -1; line < 6; line++ {
+		for col := -1; col < 12; col++ {
+			for _, enc := range []Encoding{UTF16, UTF8} {
+				if got, want := OffsetIn(src, line, col, enc), m.Offset(line, col, enc); got != want {
+					t.Errorf("OffsetIn(%d, %d, %v) = %d, Mapper says %d", line, col, enc, got, want)
+				}
+			}
+		}
+	}
+}

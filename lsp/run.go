@@ -69,7 +69,8 @@ func (s *Server) startRun(d *Document, args commandArgs, appendReply bool, token
 			s.runs.mu.Unlock()
 			cancel()
 		}()
-		s.run(ctx, d, snap.Version, res, ws, args, appendReply, st.token, token != nil, resultPath)
+		s.run(ctx, &runJob{doc: d, version: snap.Version, res: res, ws: ws, test: args.Test, appendReply: appendReply,
+			token: st.token, clientToken: token != nil, resultPath: resultPath})
 	}()
 	return resultPath
 }
@@ -129,9 +130,23 @@ func (p *progress) end(ctx context.Context, msg string) {
 	p.send(context.WithoutCancel(ctx), protocol.WorkDoneProgressEnd{Kind: "end", Message: &msg})
 }
 
+// runJob is one run of a document's version.
+type runJob struct {
+	doc         *Document
+	version     int32 // the version the run started from
+	res         *promptfile.Result
+	ws          *workspaceState
+	test        string
+	appendReply bool
+	token       string // the progress token
+	clientToken bool   // the client gave the token (no need to create it)
+	resultPath  string
+}
+
 // run does one run: guard, send, stream into the result file, record, and
 // for runAppend, append the reply to the prompt if it has not changed.
-func (s *Server) run(ctx context.Context, d *Document, version int32, res *promptfile.Result, ws *workspaceState, args commandArgs, appendReply bool, token string, given bool, resultPath string) {
+func (s *Server) run(ctx context.Context, job *runJob) {
+	d, res, ws, resultPath := job.doc, job.res, job.ws, job.resultPath
 	bg := context.WithoutCancel(ctx)
 	if msg := firstError(res); msg != "" {
 		s.showMessage(bg, protocol.MessageTypeError, "not run: "+msg)
@@ -145,7 +160,7 @@ func (s *Server) run(ctx context.Context, d *Document, version int32, res *promp
 	if !s.allowSpend(bg, ws, res) {
 		return
 	}
-	prog := s.beginProgress(bg, token, given, "Claude: running "+filepath.Base(d.path))
+	prog := s.beginProgress(bg, job.token, job.clientToken, "Claude: running "+filepath.Base(d.path))
 	out, err := newResultFile(resultPath, d.path, res)
 	if err != nil {
 		prog.end(bg, "failed")
@@ -179,15 +194,15 @@ func (s *Server) run(ctx context.Context, d *Document, version int32, res *promp
 	defer prog.end(bg, summary) // last, when the record and the append are done
 
 	rel, _ := filepath.Rel(ws.ws.Root, d.path)
-	rec := workbench.Record{Time: time.Now().UTC(), Prompt: filepath.ToSlash(rel), Test: args.Test, Model: reply.Model,
+	rec := workbench.Record{Time: time.Now().UTC(), Prompt: filepath.ToSlash(rel), Test: job.test, Model: reply.Model,
 		RequestHash: workbench.RequestHash(body, res.Version), Usage: reply.Usage, CostUSD: cost,
 		LatencyMS: reply.Latency.Milliseconds(), StopReason: reply.StopReason, Reply: reply.Text}
 	if err := workbench.AppendRecord(ws.ws.Root, rec, key); err != nil {
 		s.showMessage(bg, protocol.MessageTypeWarning, "the run was not recorded: "+err.Error())
 	}
 	workbench.Calibrate(ws.ws.Root, res.ModelID, reply.Usage.InputTokens+reply.Usage.CacheWriteTokens+reply.Usage.CacheReadTokens, int64(res.Tokens.Raw))
-	if appendReply {
-		s.appendReply(bg, d, version, reply.Text, resultPath)
+	if job.appendReply {
+		s.appendReply(bg, d, job.version, reply.Text, resultPath)
 	}
 }
 

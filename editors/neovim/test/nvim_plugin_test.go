@@ -1,0 +1,484 @@
+// Package nvimtest tests the Neovim plugin in editors/neovim with a real
+// Neovim (Debian 12's 0.7.2 in CI, see .ci/run): the plugin folder on the
+// runtimepath of `nvim --headless -u NONE`, claude-ls built from this tree,
+// and the fake Anthropic API of internal/fakeapi for the commands that call
+// it. plugin_check.lua does what a user does and reports what the editor
+// shows; this file asserts on it.
+//
+// Without nvim on PATH the test is skipped, unless CI is set: then it fails.
+package nvimtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/claude-ls/claude-ls/internal/fakeapi"
+)
+
+// prompt has a typo'd model (model-unknown), which the script fixes, and one
+// of each element the syntax file knows.
+const prompt = `---
+model: claude-sonet-4-6
+max_tokens: 1024
+vars:
+  topic: tides
+---
+system: cache=1h
+You are a patient teacher. {{! never sent }}
+
+user: cache
+Explain {{topic}} to a ten-year-old, with these notes:
+{{file "notes.md"}}
+\assistant:
+In Mustache, \{{name}} prints a name.
+`
+
+// prompt2 names no model: the defaultModel setting given to setup() applies.
+const prompt2 = `---
+max_tokens: 200
+---
+Why is the sky blue?
+`
+
+const (
+	typo  = "claude-sonet-4-6"
+	model = "claude-sonnet-4-6"
+	// defaultModel is what setup() passes as the defaultModel setting.
+	defaultModel = "claude-haiku-4-5"
+	// fakeKey must never appear in what :checkhealth shows.
+	fakeKey = "sk-ant-api03-nvim-plugin-test-key-0123456789"
+	timeout = 150 * time.Second
+)
+
+type report struct {
+	Nvim          string   `json:"nvim"`
+	API           string   `json:"api"`
+	Error         string   `json:"error"`
+	Steps         []string `json:"steps"`
+	Notes         []note   `json:"notes"`
+	Filetype      string   `json:"filetype"`
+	Commentstring string   `json:"commentstring"`
+	Foldmethod    string   `json:"foldmethod"`
+	Commands      []string `json:"commands"`
+	Syntax        []struct {
+		Name   string `json:"name"`
+		Want   string `json:"want"`
+		Got    string `json:"got"`
+		Linked string `json:"linked"`
+		Line   int    `json:"line"`
+		Col    int    `json:"col"`
+	} `json:"syntax"`
+	Folds []struct {
+		Text      string `json:"text"`
+		Line      int    `json:"line"`
+		FoldStart int    `json:"fold_start"`
+		FoldEnd   int    `json:"fold_end"`
+	} `json:"folds"`
+	Attached          bool         `json:"attached"`
+	Keymap            string       `json:"keymap"`
+	ClientName        string       `json:"client_name"`
+	DiagnosticsBefore []diagnostic `json:"diagnostics_before"`
+	DiagnosticsAfter  []diagnostic `json:"diagnostics_after"`
+	Hints             []struct {
+		Line int    `json:"line"`
+		Text string `json:"text"`
+	} `json:"hints"`
+	HintsMode  string   `json:"hints_mode"`
+	Lenses     []string `json:"lenses"`
+	Hover      string   `json:"hover"`
+	SameClient bool     `json:"same_client"`
+	Second     *struct {
+		Lenses      []string     `json:"lenses"`
+		Diagnostics []diagnostic `json:"diagnostics"`
+	} `json:"second"`
+	CountNote   string   `json:"count_note"`
+	CountLenses []string `json:"count_lenses"`
+	Run         *struct {
+		ResultFile    string   `json:"result_file"`
+		ResultText    string   `json:"result_text"`
+		ResultVisible bool     `json:"result_visible"`
+		FocusKept     bool     `json:"focus_kept"`
+		Notes         []string `json:"notes"`
+	} `json:"run"`
+	Appended string `json:"appended"`
+	Usage    string `json:"usage"`
+	Export   *struct {
+		Error    string `json:"error"`
+		Name     string `json:"name"`
+		Filetype string `json:"filetype"`
+		Text     string `json:"text"`
+	} `json:"export"`
+	Help *struct {
+		Broken []string `json:"broken"`
+		File   string   `json:"file"`
+		Line   string   `json:"line"`
+	} `json:"help"`
+	Health  string `json:"health"`
+	Stopped bool   `json:"stopped"`
+}
+
+type note struct {
+	Msg   string `json:"msg"`
+	Level int    `json:"level"`
+}
+
+type diagnostic struct {
+	Code     string `json:"code"`
+	Severity int    `json:"severity"`
+	Lnum     int    `json:"lnum"`
+	Col      int    `json:"col"`
+	Message  string `json:"message"`
+}
+
+func TestNeovimPlugin(t *testing.T) {
+	nvim, err := exec.LookPath("nvim")
+	if err != nil {
+		if os.Getenv("CI") == "" {
+			t.Skip("nvim is not installed (Debian: apt-get install -y neovim); the plugin test runs in CI, where a missing nvim fails")
+		}
+		t.Fatalf("CI is set but nvim is not on PATH (%v): .ci/run installs neovim", err)
+	}
+	pluginDir, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := filepath.Join(pluginDir, "test", "plugin_check.lua")
+	tmp, _ := filepath.EvalSymlinks(t.TempDir())
+	bin := buildClaudeLS(t)
+
+	api := fakeapi.New()
+	defer api.Close()
+
+	ws := filepath.Join(tmp, "ws")
+	must(t, os.MkdirAll(filepath.Join(ws, ".git"), 0o755))
+	file := filepath.Join(ws, "tides.prompt")
+	file2 := filepath.Join(ws, "sky.prompt")
+	must(t, os.WriteFile(file, []byte(prompt), 0o644))
+	must(t, os.WriteFile(file2, []byte(prompt2), 0o644))
+	must(t, os.WriteFile(filepath.Join(ws, "notes.md"), []byte("The Moon pulls the oceans.\n"), 0o644))
+	must(t, os.WriteFile(filepath.Join(ws, ".claude-ls.yaml"), []byte("default_max_tokens: 512\n"), 0o644))
+	// The help file is tagged in a copy, so the test writes nothing into the tree.
+	docRoot := filepath.Join(tmp, "docroot")
+	must(t, os.MkdirAll(filepath.Join(docRoot, "doc"), 0o755))
+	help, err := os.ReadFile(filepath.Join(pluginDir, "doc", "claude-ls.txt"))
+	must(t, err)
+	must(t, os.WriteFile(filepath.Join(docRoot, "doc", "claude-ls.txt"), help, 0o644))
+	out := filepath.Join(tmp, "report.json")
+	serverLog := filepath.Join(tmp, "claude-ls.log")
+	xdg := filepath.Join(tmp, "xdg")
+
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	args := []string{"--headless", "-u", "NONE", "-i", "NONE", "-n", "--cmd", "set rtp^=" + pluginDir, "-c", "luafile " + script}
+	cmd := exec.CommandContext(ctx, nvim, args...)
+	cmd.Dir = ws
+	cmd.Env = append(os.Environ(),
+		"CLAUDE_LS_BIN="+bin,
+		"CLAUDE_LS_LOG="+serverLog,
+		"TEST_FILE="+file,
+		"TEST_FILE2="+file2,
+		"TEST_FIX="+typo+"=>"+model,
+		"TEST_MODEL="+model,
+		"TEST_DOC="+docRoot,
+		"TEST_OUT="+out,
+		"ANTHROPIC_API_KEY="+fakeKey,
+		"ANTHROPIC_BASE_URL="+api.URL,
+		"XDG_CONFIG_HOME="+filepath.Join(xdg, "config"),
+		"XDG_DATA_HOME="+filepath.Join(xdg, "data"),
+		"XDG_STATE_HOME="+filepath.Join(xdg, "state"),
+		"XDG_CACHE_HOME="+filepath.Join(xdg, "cache"),
+	)
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	cmd.WaitDelay = 5 * time.Second // the pipes may be held by claude-ls
+	start := time.Now()
+	runErr := cmd.Run()
+	took := time.Since(start)
+
+	var r report
+	fail := func(format string, a ...any) {
+		t.Helper()
+		var b strings.Builder
+		fmt.Fprintf(&b, format, a...)
+		fmt.Fprintf(&b, "\n--- nvim %s (in %s, took %s, err %v)", strings.Join(args, " "), ws, took.Round(time.Millisecond), runErr)
+		fmt.Fprintf(&b, "\n--- steps done: %q", r.Steps)
+		fmt.Fprintf(&b, "\n--- nvim output:\n%s", output.String())
+		for _, f := range []struct{ name, path string }{
+			{"report", out},
+			{"claude-ls log", serverLog},
+			{"nvim lsp.log", filepath.Join(xdg, "cache", "nvim", "lsp.log")},
+			{"nvim lsp.log", filepath.Join(xdg, "state", "nvim", "lsp.log")},
+		} {
+			if data, err := os.ReadFile(f.path); err == nil {
+				fmt.Fprintf(&b, "\n--- %s (%s):\n%s", f.name, f.path, tail(data, 8000))
+			}
+		}
+		t.Fatal(b.String())
+	}
+
+	if ctx.Err() != nil {
+		fail("nvim did not finish within %s", timeout)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		fail("no report from plugin_check.lua: %v", err)
+	}
+	if err := json.Unmarshal(data, &r); err != nil {
+		fail("report: %v", err)
+	}
+	if r.Error != "" || runErr != nil {
+		fail("plugin_check.lua failed: %s", r.Error)
+	}
+	t.Logf("Neovim %s, started with %s, inlay hints as %s, took %s", r.Nvim, r.API, r.HintsMode, took.Round(time.Millisecond))
+
+	// ftdetect and ftplugin.
+	if r.Filetype != "prompt" {
+		t.Errorf("filetype %q, want prompt", r.Filetype)
+	}
+	if r.Commentstring != "{{! %s }}" {
+		t.Errorf("commentstring %q, want {{! %%s }}", r.Commentstring)
+	}
+	if r.Foldmethod != "expr" {
+		t.Errorf("foldmethod %q, want expr", r.Foldmethod)
+	}
+	for _, c := range []string{"ClaudeCount", "ClaudeExport", "ClaudeRun", "ClaudeRunAppend", "ClaudeUsage"} {
+		if !slices.Contains(r.Commands, c) {
+			t.Errorf("no :%s on the prompt buffer (it has %q)", c, r.Commands)
+		}
+	}
+
+	// Syntax: each marked place has its group ("" = none; "yaml" = any YAML group).
+	for _, s := range r.Syntax {
+		ok := s.Got == s.Want
+		if s.Want == "yaml" {
+			ok = strings.HasPrefix(s.Got, "yaml")
+		}
+		if !ok {
+			t.Errorf("syntax at %s (%d:%d): group %q, want %q", s.Name, s.Line, s.Col, s.Got, s.Want)
+		}
+	}
+
+	// Folds: the front matter (lines 1-6), the system block (7-9), the user block (10-).
+	wantFolds := map[string][2]int{"max_tokens": {1, 6}, "patient teacher": {7, 9}, "Explain": {10, 14}}
+	for _, f := range r.Folds {
+		if w := wantFolds[f.Text]; f.FoldStart != w[0] || f.FoldEnd != w[1] {
+			t.Errorf("fold around line %d (%s): %d-%d, want %d-%d", f.Line, f.Text, f.FoldStart, f.FoldEnd, w[0], w[1])
+		}
+	}
+
+	// Attach and diagnostics: the typo, then none of it after the fix.
+	if !r.Attached || r.ClientName != "claude_ls" {
+		t.Errorf("attached %v as %q, want true as claude_ls", r.Attached, r.ClientName)
+	}
+	if !strings.Contains(r.Keymap, "ClaudeRun") {
+		t.Errorf("<LocalLeader>r maps to %q, want :ClaudeRun", r.Keymap)
+	}
+	if d, ok := find(r.DiagnosticsBefore, "model-unknown"); !ok {
+		t.Errorf("no model-unknown diagnostic before the fix: %+v", r.DiagnosticsBefore)
+	} else if d.Lnum != 1 || d.Col != len("model: ") || !strings.Contains(d.Message, model) {
+		t.Errorf("model-unknown at %d:%d %q, want 1:%d naming %s", d.Lnum, d.Col, d.Message, len("model: "), model)
+	}
+	if _, ok := find(r.DiagnosticsAfter, "model-unknown"); ok {
+		t.Errorf("model-unknown after the fix: %+v", r.DiagnosticsAfter)
+	}
+
+	// Inlay hints after each role line (0-based lines 6 and 9), with prices,
+	// and after the include (line 11).
+	for _, line := range []int{6, 9} {
+		if h, ok := hintOn(r, line); !ok || !strings.Contains(h, "tok") || !strings.Contains(h, "$") {
+			t.Errorf("inlay hint on line %d: %q (present %v), want tokens and a price; all: %+v", line, h, ok, r.Hints)
+		}
+	}
+	if h, ok := hintOn(r, 11); !ok || !strings.Contains(h, "tok") {
+		t.Errorf("no token hint after the include on line 11: %+v", r.Hints)
+	}
+
+	// Code lens: the summary and the actions.
+	if !containsAll(strings.Join(r.Lenses, " | "), model, "tok in", "$", "Run", "Count exactly") {
+		t.Errorf("code lenses %q: want the model, tokens, cost, Run and Count exactly", r.Lenses)
+	}
+
+	// Hover on the model: its card.
+	if !strings.Contains(strings.ToLower(r.Hover), "context") {
+		t.Errorf("hover on %s has no context window:\n%s", model, r.Hover)
+	}
+
+	// The second prompt: same client, the defaultModel setting applied.
+	if !r.SameClient {
+		t.Error("the second prompt of the workspace got a client of its own")
+	}
+	if r.Second == nil || !strings.Contains(strings.Join(r.Second.Lenses, " "), defaultModel) {
+		t.Errorf("the prompt without a model does not use defaultModel %s from setup(): %+v", defaultModel, r.Second)
+	} else if _, ok := find(r.Second.Diagnostics, "model-missing"); ok {
+		t.Errorf("model-missing despite defaultModel: %+v", r.Second.Diagnostics)
+	}
+
+	// :ClaudeCount: the fake API was asked, and its count is shown.
+	if api.Last("/v1/messages/count_tokens") == nil {
+		t.Error(":ClaudeCount did not reach the count endpoint")
+	}
+	if !strings.Contains(r.CountNote, "input tokens (exact)") {
+		t.Errorf(":ClaudeCount message %q", r.CountNote)
+	}
+	if !strings.Contains(strings.Join(r.CountLenses, " "), "(exact)") {
+		t.Errorf("code lenses after :ClaudeCount: %q, want the exact count", r.CountLenses)
+	}
+
+	// :ClaudeRun: the result file beside the prompt, with the reply; progress shown.
+	if r.Run == nil {
+		t.Fatal("no :ClaudeRun in the report")
+	}
+	if !strings.HasPrefix(r.Run.ResultFile, filepath.Join(ws, ".claude-ls", "runs")+string(filepath.Separator)) {
+		t.Errorf("result file %s is not under the workspace's .claude-ls/runs", r.Run.ResultFile)
+	}
+	if !r.Run.ResultVisible || !r.Run.FocusKept {
+		t.Errorf("result file visible %v, cursor kept in the prompt %v: want both", r.Run.ResultVisible, r.Run.FocusKept)
+	}
+	if !containsAll(strings.Join(r.Run.Notes, "\n"), "Claude: running tides.prompt", model) {
+		t.Errorf(":ClaudeRun progress messages: %q, want the begin and the end with the usage summary", r.Run.Notes)
+	}
+	if api.Last("/v1/messages") == nil {
+		t.Error(":ClaudeRun did not reach the messages endpoint")
+	}
+
+	// :ClaudeRunAppend: the reply appended as an assistant block.
+	if !strings.HasSuffix(strings.TrimRight(r.Appended, "\n"), "assistant:\n"+strings.TrimSpace(api.Reply)) {
+		t.Errorf("the prompt after :ClaudeRunAppend ends with:\n%s", tail([]byte(r.Appended), 300))
+	}
+
+	// :ClaudeUsage: the two runs.
+	if !containsAll(r.Usage, "claude-ls usage", model, "total") {
+		t.Errorf(":ClaudeUsage shows:\n%s", r.Usage)
+	}
+
+	// :ClaudeExport python: the program, or (while the server has no
+	// exporter) the server's error, shown.
+	switch e := r.Export; {
+	case e == nil:
+		t.Error("no :ClaudeExport in the report")
+	case e.Error != "" && strings.Contains(e.Error, "not yet"):
+		t.Logf(":ClaudeExport: the server does not export yet (%s); the message was shown", e.Error)
+	case e.Error != "":
+		t.Errorf(":ClaudeExport python failed: %s", e.Error)
+	case e.Filetype != "python" || !strings.Contains(e.Text, "anthropic"):
+		t.Errorf(":ClaudeExport python opened %s (filetype %q):\n%s", e.Name, e.Filetype, tail([]byte(e.Text), 600))
+	}
+
+	// :help: the tags, and every |link| resolves.
+	switch h := r.Help; {
+	case h == nil:
+		t.Error("no :help in the report")
+	case len(h.Broken) > 0:
+		t.Errorf("doc/claude-ls.txt links to tags that :help does not find: %q", h.Broken)
+	case !strings.HasSuffix(h.File, "claude-ls.txt") || !strings.Contains(h.Line, "*:ClaudeExport*"):
+		t.Errorf(":help :ClaudeExport opened %s at %q", h.File, h.Line)
+	}
+
+	// :checkhealth claude-ls: binary and version, key present but not shown,
+	// config valid, server attached.
+	if strings.Contains(r.Health, fakeKey) || strings.Contains(r.Health, fakeKey[len(fakeKey)-10:]) {
+		t.Errorf(":checkhealth shows the API key:\n%s", r.Health)
+	}
+	if !containsAll(r.Health, "claude-ls 0", bin, "ANTHROPIC_API_KEY is set in the environment (not shown)",
+		".claude-ls.yaml is valid", "attached to") {
+		t.Errorf(":checkhealth claude-ls:\n%s", r.Health)
+	}
+	if strings.Contains(r.Health, "ERROR") {
+		t.Errorf(":checkhealth claude-ls reports an error:\n%s", r.Health)
+	}
+
+	if !r.Stopped {
+		t.Error("claude-ls did not stop")
+	}
+	if t.Failed() {
+		fail("see above")
+	}
+}
+
+func find(ds []diagnostic, code string) (diagnostic, bool) {
+	for _, d := range ds {
+		if d.Code == code {
+			return d, true
+		}
+	}
+	return diagnostic{}, false
+}
+
+func hintOn(r report, line int) (string, bool) {
+	var parts []string
+	for _, h := range r.Hints {
+		if h.Line == line {
+			parts = append(parts, h.Text)
+		}
+	}
+	return strings.Join(parts, " "), len(parts) > 0
+}
+
+func containsAll(s string, subs ...string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
+}
+
+var build struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+	out  []byte
+}
+
+// buildClaudeLS builds the binary of this tree once for the package's tests.
+func buildClaudeLS(t *testing.T) string {
+	t.Helper()
+	build.once.Do(func() {
+		build.dir, build.err = os.MkdirTemp("", "claude-ls-editor-tests-")
+		if build.err != nil {
+			return
+		}
+		build.bin = filepath.Join(build.dir, "claude-ls")
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", build.bin, "github.com/claude-ls/claude-ls/cmd/claude-ls")
+		build.out, build.err = cmd.CombinedOutput()
+	})
+	if build.err != nil {
+		t.Fatalf("go build: %v\n%s", build.err, build.out)
+	}
+	return build.bin
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if build.dir != "" {
+		os.RemoveAll(build.dir)
+	}
+	os.Exit(code)
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func tail(data []byte, n int) string {
+	if len(data) > n {
+		return "…" + string(data[len(data)-n:])
+	}
+	return string(data)
+}

@@ -18,9 +18,11 @@ const (
 	CommandExport     = "claude-ls.export"     // the same request as a Go, Python, TypeScript, JavaScript or curl program
 	CommandSummary    = "claude-ls.summary"    // model, tokens and cost per block, for status bars
 	CommandUsage      = "claude-ls.usage"      // the workspace's recorded spend by day and model
+	CommandRunTests   = "claude-ls.runTests"   // every test case (on each model), checked, into a report
+	CommandRunBatch   = "claude-ls.runBatch"   // the same through the Message Batches API, at half price
 )
 
-var commandNames = []string{CommandRun, CommandRunAppend, CommandCountExact, CommandExport, CommandSummary, CommandUsage}
+var commandNames = []string{CommandRun, CommandRunAppend, CommandCountExact, CommandExport, CommandSummary, CommandUsage, CommandRunTests, CommandRunBatch}
 
 // commandArgs is the one argument every command takes: an object with the
 // document's uri, or just the uri as a string.
@@ -56,6 +58,8 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		return jsonMarshal(s.summary(d))
 	case CommandUsage:
 		return s.usage(d)
+	case CommandRunTests, CommandRunBatch:
+		return s.startTests(d, args, params.Command == CommandRunBatch, params.WorkDoneToken), nil
 	}
 	return nil, fmt.Errorf("unknown command %q (the commands are %s)", params.Command, strings.Join(commandNames, ", "))
 }

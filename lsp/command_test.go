@@ -326,3 +326,25 @@ func TestSummaryAndUsageCommands(t *testing.T) {
 		t.Errorf("usage after a run: %v", got)
 	}
 }
+
+func TestExportWritesAndReturnsTheProgram(t *testing.T) {
+	c := newTestClient(t, map[string]string{"a.prompt": "---\nmodel: claude-sonnet-4-6\nmax_tokens: 300\nvars:\n  topic: tides\n---\nuser:\nExplain {{topic}}.\n"})
+	u := c.open("a.prompt")
+	c.waitVersion(u, 1)
+	got := c.execute(CommandExport, u, map[string]any{"lang": "python", "vars": map[string]string{"topic": "volcanoes"}}, "")
+	code, _ := got["code"].(string)
+	file, _ := got["file"].(string)
+	if !strings.Contains(code, "import anthropic") || !strings.Contains(code, "def ask_claude(") || !strings.Contains(code, "volcanoes") {
+		t.Errorf("code:\n%s", code)
+	}
+	if data, err := os.ReadFile(file); err != nil || string(data) != code || filepath.Ext(file) != ".py" {
+		t.Errorf("file %s: %v", file, err)
+	}
+	c.waitFor("showDocument", func() bool { return len(c.shown) == 1 && c.shown[0] == file })
+	// An unknown language is an error answer that names the choices.
+	raw, _ := json.Marshal(map[string]any{"uri": string(u), "lang": "cobol"})
+	_, err := c.server.ExecuteCommand(c.ctx, &protocol.ExecuteCommandParams{Command: CommandExport, Arguments: []protocol.LSPAny{raw}})
+	if err == nil || !strings.Contains(err.Error(), "go, python, ts, js or curl") {
+		t.Errorf("cobol: %v", err)
+	}
+}

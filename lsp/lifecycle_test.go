@@ -22,7 +22,7 @@ func TestInitializeAdvertisesWhatIsImplemented(t *testing.T) {
 	if !ok || sync.Change == nil || *sync.Change != protocol.TextDocumentSyncKindIncremental {
 		t.Errorf("textDocumentSync = %#v", caps.TextDocumentSync)
 	}
-	if got := strings.Join(caps.ExecuteCommandProvider.Commands, ","); got != "claude-ls.run,claude-ls.runAppend,claude-ls.countExact,claude-ls.export,claude-ls.summary,claude-ls.usage" {
+	if got := strings.Join(caps.ExecuteCommandProvider.Commands, ","); got != "claude-ls.run,claude-ls.runAppend,claude-ls.countExact,claude-ls.export,claude-ls.summary,claude-ls.usage,claude-ls.runTests,claude-ls.runBatch" {
 		t.Errorf("commands = %s", got)
 	}
 	if v, _ := res.ServerInfo.Version.Get(); res.ServerInfo.Name != "claude-ls" || v == "" {

@@ -24,9 +24,12 @@ const usage = `claude-ls: a language server and workbench for .prompt files
 
 Usage:
   claude-ls render [--var NAME=VALUE]... [--test NAME] [--model ID] FILE
+  claude-ls export --lang go|python|ts|js|curl [--var NAME=VALUE]... [--test NAME] [--model ID] [-o FILE] FILE
   claude-ls count [--json] [--model ID] FILE...
   claude-ls check [--format text|json] [PATH...]
   claude-ls run [--var NAME=VALUE]... [--test NAME] [--model ID] [--no-stream] [--yes] FILE
+  claude-ls run --all-tests [--model ID[,ID]...] [--batch] [--concurrency N] [--yes] FILE
+  claude-ls batch status|results ID
   claude-ls usage [--since YYYY-MM-DD] [--json]
   claude-ls serve [--log FILE] [--trace]
   claude-ls version
@@ -34,20 +37,28 @@ Usage:
 
 Commands:
   render   print the Messages API request body the file renders to (JSON)
+  export   print a program (Go, Python, TypeScript, JavaScript, curl) that
+           sends that request and prints the reply; variables are parameters
   count    approximate input tokens and cost, per block and in total
   check    report problems in every .prompt under the paths (default .);
            exit 1 when there is an error, for CI and pre-commit
   run      send the request through the Anthropic API, stream the reply to
            stdout, and print usage, cost and latency to stderr; every run is
-           recorded in .claude-ls/runs.jsonl (needs ANTHROPIC_API_KEY or .env)
+           recorded in .claude-ls/runs.jsonl (needs ANTHROPIC_API_KEY or .env).
+           With --all-tests: every test case (on each --model), checking its
+           expect; a table, and reports in .claude-ls/reports/; --batch sends
+           them through the Message Batches API at half price
+  batch    the status, or the results (waiting for them), of a batch that
+           run --all-tests --batch started
   usage    spend and tokens by day and model, from the recorded runs
   serve    run the language server on stdin/stdout (editors start this)
   version  print the version
 
 Run 'claude-ls COMMAND --help' for a command's flags.
 The file format: docs/promptfile.md. Exit codes: 0 fine, 1 the prompt has
-errors, 2 usage or I/O error (or no API key), 3 the API call failed,
-4 refused by the spending guard, 130 interrupted.
+errors or a test expectation failed, 2 usage or I/O error (or no API key),
+3 the API call failed (for tests: a case got no reply), 4 refused by the
+spending guard, 130 interrupted.
 `
 
 type command struct {
@@ -56,11 +67,13 @@ type command struct {
 
 var commands = map[string]command{
 	"render":  {runRender},
+	"export":  {runExport},
 	"count":   {runCount},
 	"check":   {runCheck},
 	"serve":   {runServe},
 	"run":     {runRun},
 	"usage":   {runUsage},
+	"batch":   {runBatch},
 	"version": {func(_ []string, stdout, _ io.Writer) int { fmt.Fprintln(stdout, "claude-ls", version); return exitOK }},
 }
 

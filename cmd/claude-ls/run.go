@@ -27,7 +27,10 @@ const (
 )
 
 func runRun(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("run", "[--var NAME=VALUE]... [--test NAME] [--model ID] [--no-stream] [--yes] FILE", stderr)
+	if wantsTests(args) {
+		return runTests(args, stdout, stderr) // tests.go
+	}
+	fs := newFlags("run", "[--var NAME=VALUE]... [--test NAME] [--model ID] [--no-stream] [--yes] FILE\n       claude-ls run "+testsSynopsis, stderr)
 	vars := varFlags{}
 	fs.Var(vars, "var", "set a variable, `NAME=VALUE` (repeatable)")
 	test := fs.String("test", "", "use the values of the test case `NAME`")

@@ -54,6 +54,7 @@ type Server struct {
 	mu       sync.Mutex
 	requests []Request
 	script   map[string][]Response
+	batches  batchState // batches.go
 }
 
 // New starts a fake API on 127.0.0.1.
@@ -126,6 +127,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
 	s.mu.Unlock()
+	defer s.enter(r.URL.Path)()
 	resp := s.next(r.URL.Path)
 	for k, v := range resp.Header {
 		w.Header().Set(k, v)
@@ -144,6 +146,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.messages(w, r, body, resp)
 	case r.Method == http.MethodPost && r.URL.Path == "/v1/messages/count_tokens":
 		writeJSON(w, map[string]int{"input_tokens": InputTokens(body)})
+	case strings.HasPrefix(r.URL.Path, "/v1/messages/batches"):
+		s.serveBatches(w, r, body)
 	case r.Method == http.MethodGet && r.URL.Path == "/v1/models":
 		writeJSON(w, map[string]any{"data": []map[string]any{
 			{"type": "model", "id": "claude-sonnet-4-6", "display_name": "Claude Sonnet 4.6", "max_input_tokens": 1000000, "max_tokens": 128000},

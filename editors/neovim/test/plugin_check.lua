@@ -350,8 +350,10 @@ local function main()
   vim.cmd('buffer ' .. buf)
   vim.cmd('only')
 
-  -- :ClaudeExport python: the program, opened; or the server's error.
+  -- :ClaudeExport python: the program, opened. The appended reply made the
+  -- prompt end with a prefill, which this model refuses: undo it first.
   step(':ClaudeExport')
+  vim.cmd('silent undo')
   mark = #report.notes
   local before = vim.api.nvim_get_current_buf()
   vim.cmd('ClaudeExport python')

@@ -1,0 +1,379 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/claude-ls/claude-ls/internal/workspace"
+	"github.com/claude-ls/claude-ls/promptfile"
+	"github.com/claude-ls/claude-ls/workbench"
+)
+
+const testsSynopsis = "--all-tests [--model ID[,ID]...] [--batch [--no-wait] [--poll DURATION]] [--concurrency N] [--var NAME=VALUE]... [--yes] FILE"
+
+// wantsTests says whether run's arguments ask for the test cases rather
+// than one run.
+func wantsTests(args []string) bool {
+	for _, a := range args {
+		if a == "--" {
+			return false
+		}
+		name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		if strings.HasPrefix(a, "-") && (name == "all-tests" || name == "batch") {
+			return true
+		}
+	}
+	return false
+}
+
+// runTests is `claude-ls run --all-tests`: every test case on every model,
+// directly with bounded concurrency or through the Message Batches API,
+// with a table, a report and a record of each run.
+func runTests(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("run", testsSynopsis, stderr)
+	vars := varFlags{}
+	fs.Var(vars, "var", "set a variable in every case, `NAME=VALUE` (repeatable)")
+	fs.Bool("all-tests", true, "run every test case of the file and check its expectations")
+	models := fs.String("model", "", "run each case on each model of a comma-separated list `ID,ID` (default: the file's model)")
+	batch := fs.Bool("batch", false, "send the cases through the Message Batches API, at half price")
+	noWait := fs.Bool("no-wait", false, "with --batch: create the batch and exit; fetch later with 'claude-ls batch results ID'")
+	poll := fs.Duration("poll", 2*time.Second, "with --batch: the first wait between status polls (it grows to 1 minute)")
+	concurrency := fs.Int("concurrency", workbench.DefaultConcurrency, "at most `N` requests at once (lowered while the API answers 429)")
+	yes := fs.Bool("yes", false, "run without asking when the cost passes the confirmation threshold")
+	files, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(files) != 1 || *concurrency < 1 {
+		fs.Usage()
+		return exitUsage
+	}
+	path := files[0]
+	ws, err := openWorkspace(path, true)
+	if err != nil {
+		fmt.Fprintln(stderr, "claude-ls run:", err)
+		return exitUsage
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		fmt.Fprintln(stderr, "claude-ls run:", err)
+		return exitUsage
+	}
+	analyze := func(o promptfile.Options) *promptfile.Result {
+		o.Path, o.Vars = absPath(path), vars
+		return promptfile.Analyze(promptfile.Parse(src), ws.Engine(ws.Reader()), o)
+	}
+	var modelList []string
+	for _, m := range strings.Split(*models, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			modelList = append(modelList, m)
+		}
+	}
+	jobs, err := workbench.PlanTests(analyze(promptfile.Options{}), modelList, analyze)
+	if err != nil {
+		fmt.Fprintf(stderr, "claude-ls run: %s: %v: nothing sent\n", filepath.ToSlash(path), err)
+		return exitProblems
+	}
+	printWarnings(stderr, path, jobs)
+	key, err := workbench.LoadKey(ws.Root)
+	if err != nil {
+		fmt.Fprintln(stderr, "claude-ls run:", err)
+		return exitUsage
+	}
+	if code := guardAmount(ws, workbench.WorstCaseOf(jobs, *batch), len(jobs), *yes, stderr); code != exitOK {
+		return code
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	prog := newProgress(stderr)
+	client := workbench.NewClient(key, workbench.BaseURL(ws.Root))
+	client.OnRetry = func(note string) { prog.note("claude-ls: " + note) }
+	rel, _ := filepath.Rel(ws.Root, absPath(path))
+	rel = filepath.ToSlash(rel)
+
+	if *batch {
+		m, err := workbench.CreateBatch(ctx, client, ws.Root, rel, jobs)
+		if err != nil {
+			if m != nil { // created, manifest not written
+				fmt.Fprintln(stderr, "claude-ls run:", key.Redact(err.Error()))
+				return exitAPI
+			}
+			return apiFailure(err, key, stderr)
+		}
+		fmt.Fprintf(stderr, "claude-ls: batch %s created: %s at batch prices; Ctrl-C stops waiting, not the batch\n", m.ID, countNoun(len(jobs), "request"))
+		if *noWait {
+			fmt.Fprintf(stdout, "%s\n", m.ID)
+			fmt.Fprintf(stderr, "claude-ls: follow it with 'claude-ls batch status %s'; fetch the results with 'claude-ls batch results %s'\n", m.ID, m.ID)
+			return exitOK
+		}
+		return waitAndReport(ctx, client, ws, m, *poll, key, stdout, stderr, prog)
+	}
+
+	start := time.Now()
+	var failed int
+	var spent promptfile.USD
+	results := workbench.RunTests(ctx, client, jobs, workbench.TestOptions{Root: ws.Root, Prompt: rel, Concurrency: *concurrency,
+		OnResult: func(r workbench.TestResult, done, total int) {
+			if r.Failed() || r.Broken() {
+				failed++
+			}
+			spent += r.Cost
+			prog.bar(done, total, fmt.Sprintf("%s · %s · %.1f s", plainCount(failed, "failed"), spent, time.Since(start).Seconds()))
+		}})
+	prog.clear()
+	rep := &workbench.Report{Prompt: rel, Time: start.UTC(), Results: results}
+	code, _ = report(ws.Root, rep, key, stdout, stderr)
+	if ctx.Err() != nil {
+		fmt.Fprintln(stderr, "claude-ls run: interrupted; the cases that finished are recorded and in the report")
+		return exitInterrupted
+	}
+	return code
+}
+
+// waitAndReport waits for a batch, then fetches, records and reports its
+// results. Interrupted, it says how to resume.
+func waitAndReport(ctx context.Context, client *workbench.Client, ws *workspace.Workspace, m *workbench.BatchManifest, poll time.Duration, key workbench.Key, stdout, stderr io.Writer, prog *progress) int {
+	start := time.Now()
+	if !m.Created.IsZero() {
+		start = m.Created
+	}
+	last := ""
+	_, err := workbench.WaitBatch(ctx, client, ws.Root, m, workbench.WaitOptions{Poll: poll, OnStatus: func(st *workbench.BatchStatus) {
+		line := fmt.Sprintf("batch %s · %s · %d/%d done", st.ID, strings.ReplaceAll(st.Status, "_", " "), st.Done(), st.Total())
+		if prog.on {
+			prog.bar(int(st.Done()), int(st.Total()), fmt.Sprintf("%s · %s", strings.ReplaceAll(st.Status, "_", " "), time.Since(start).Round(time.Second).String()))
+		} else if line != last {
+			fmt.Fprintln(stderr, "claude-ls:", line)
+		}
+		last = line
+	}})
+	prog.clear()
+	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "claude-ls: stopped waiting; batch %s goes on. Resume with 'claude-ls batch results %s' (or see it with 'claude-ls batch status %s')\n", m.ID, m.ID, m.ID)
+			return exitInterrupted
+		}
+		fmt.Fprintf(stderr, "claude-ls: batch %s: %s; resume with 'claude-ls batch results %s'\n", m.ID, workbench.Explain(err, key, nil).Message, m.ID)
+		return exitAPI
+	}
+	lookup := func(id string) *promptfile.Model {
+		if mod, ok := ws.Catalog.Lookup(id); ok {
+			return mod
+		}
+		return nil
+	}
+	results, err := workbench.BatchResults(ctx, client, ws.Root, m, lookup)
+	if err != nil && results == nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(stderr, "claude-ls: interrupted; fetch the results with 'claude-ls batch results %s'\n", m.ID)
+			return exitInterrupted
+		}
+		fmt.Fprintf(stderr, "claude-ls: batch %s: %s; try again with 'claude-ls batch results %s'\n", m.ID, workbench.Explain(err, key, nil).Message, m.ID)
+		return exitAPI
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "claude-ls:", err)
+	}
+	code, paths := report(ws.Root, workbench.BatchReport(m, results), key, stdout, stderr)
+	if paths != nil {
+		m.Reports = paths
+		workbench.SaveManifest(ws.Root, m)
+	}
+	return code
+}
+
+// report prints the table and the summary, writes the report files, and
+// returns the exit code (1 when an expectation failed, 3 when a case got no
+// reply, else 0) and the report files.
+func report(root string, rep *workbench.Report, key workbench.Key, stdout, stderr io.Writer) (int, []string) {
+	out := bufio.NewWriter(stdout)
+	defer out.Flush()
+	printTable(out, rep, key)
+	t := workbench.TallyOf(rep.Results)
+	price := ""
+	if rep.BatchID != "" {
+		price = " at batch prices"
+	}
+	fmt.Fprintf(out, "\n%s · in %s · out %s · %s%s\n", t, promptfile.GroupDigits(int(t.Input)), promptfile.GroupDigits(int(t.Output)), t.CostText(), price)
+	var paths []string
+	md, html, err := workbench.WriteReports(root, rep, key)
+	if err != nil {
+		fmt.Fprintln(stderr, "claude-ls: the report was not written:", err)
+	} else {
+		paths = []string{md, html}
+		fmt.Fprintf(out, "report: %s\n        %s\n", relTo(md), relTo(html))
+	}
+	switch {
+	case t.Failed > 0:
+		return exitProblems, paths
+	case t.Errors > 0:
+		return exitAPI, paths
+	}
+	return exitOK, paths
+}
+
+// printTable is one line per case and model, then what failed.
+func printTable(w io.Writer, rep *workbench.Report, key workbench.Key) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "case\tmodel\tresult\tin\tout\tcost\tlatency\treply")
+	var failures []string
+	for _, r := range rep.Results {
+		in, out, cost, lat, words := "-", "-", "-", "-", ""
+		if r.Reply != nil {
+			u := r.Reply.Usage
+			in = promptfile.GroupDigits(int(u.InputTokens + u.CacheWriteTokens + u.CacheReadTokens))
+			out = promptfile.GroupDigits(int(u.OutputTokens))
+			cost = r.Cost.String()
+			if !r.Priced {
+				cost = "?"
+			}
+			lat = workbench.FormatLatency(r.Reply.Latency)
+			if rep.BatchID != "" {
+				lat = "batch"
+			}
+			words = key.Redact(workbench.FirstWords(r.Reply.Text, 8))
+		} else {
+			words = key.Redact(workbench.FirstWords(r.Error, 8))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Case, r.ModelID, r.Status, in, out, cost, lat, words)
+		for _, c := range r.Checks {
+			if !c.OK {
+				failures = append(failures, fmt.Sprintf("  %s on %s: %s: %s", r.Case, r.ModelID, c.Name, c.Detail))
+			}
+		}
+		if r.Broken() && r.Error != "" {
+			failures = append(failures, fmt.Sprintf("  %s on %s: %s", r.Case, r.ModelID, key.Redact(r.Error)))
+		}
+	}
+	tw.Flush()
+	if len(failures) > 0 {
+		fmt.Fprintln(w, "\nproblems:")
+		for _, f := range failures {
+			fmt.Fprintln(w, f)
+		}
+	}
+}
+
+// printWarnings shows each distinct warning of the renderings once.
+func printWarnings(stderr io.Writer, path string, jobs []workbench.TestJob) {
+	seen := map[string]bool{}
+	for _, j := range jobs {
+		for _, d := range j.Result.Diagnostics {
+			if d.Severity != promptfile.Warning || seen[d.Code+d.Message] {
+				continue
+			}
+			seen[d.Code+d.Message] = true
+			printDiagnostic(stderr, path, j.Result.File, d)
+		}
+	}
+}
+
+// guardAmount applies the spending guard to a whole test run.
+func guardAmount(ws *workspace.Workspace, worst promptfile.USD, n int, yes bool, stderr io.Writer) int {
+	records, _ := workbench.ReadRecords(ws.Root)
+	verdict, msg := workbench.Guard(worst, workbench.MonthSpend(records, time.Now()), ws.Config.Budget)
+	msg = strings.Replace(msg, "this run", fmt.Sprintf("these %s", countNoun(n, "request")), 1)
+	switch verdict {
+	case workbench.Refuse:
+		fmt.Fprintln(stderr, "claude-ls run:", msg)
+		return exitGuard
+	case workbench.Confirm:
+		if yes {
+			return exitOK
+		}
+		if !isTerminal(os.Stdin) {
+			fmt.Fprintln(stderr, "claude-ls run:", msg+"; pass --yes to run them anyway")
+			return exitGuard
+		}
+		fmt.Fprint(stderr, "claude-ls: "+msg+". Run them? [y/N] ")
+		answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			fmt.Fprintln(stderr, "claude-ls run: not run")
+			return exitGuard
+		}
+	}
+	return exitOK
+}
+
+// apiFailure prints an API error and returns its exit code.
+func apiFailure(err error, key workbench.Key, stderr io.Writer) int {
+	p := workbench.Explain(err, key, nil)
+	if p.Canceled || errors.Is(err, context.Canceled) {
+		fmt.Fprintln(stderr, "claude-ls: canceled")
+		return exitInterrupted
+	}
+	fmt.Fprintln(stderr, "claude-ls:", p.Message)
+	return exitAPI
+}
+
+func plainCount(n int, word string) string { return fmt.Sprintf("%d %s", n, word) }
+
+// relTo shows a path relative to the current folder when it is inside it.
+func relTo(p string) string {
+	if wd, err := os.Getwd(); err == nil {
+		if r, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(r, "..") {
+			return filepath.ToSlash(r)
+		}
+	}
+	return p
+}
+
+// progress draws a bar on stderr when it is a terminal; notes go above it.
+type progress struct {
+	mu   sync.Mutex
+	w    io.Writer
+	on   bool
+	line string
+}
+
+func newProgress(stderr io.Writer) *progress {
+	f, ok := stderr.(*os.File)
+	return &progress{w: stderr, on: ok && isTerminal(f)}
+}
+
+func (p *progress) bar(done, total int, tail string) {
+	if !p.on {
+		return
+	}
+	const width = 24
+	filled := 0
+	if total > 0 {
+		filled = done * width / total
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.line = fmt.Sprintf("[%s%s] %d/%d · %s", strings.Repeat("█", filled), strings.Repeat("░", width-filled), done, total, tail)
+	fmt.Fprint(p.w, "\r\033[K"+p.line)
+}
+
+func (p *progress) note(msg string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.on && p.line != "" {
+		fmt.Fprint(p.w, "\r\033[K")
+	}
+	fmt.Fprintln(p.w, msg)
+	if p.on && p.line != "" {
+		fmt.Fprint(p.w, p.line)
+	}
+}
+
+func (p *progress) clear() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.on && p.line != "" {
+		fmt.Fprint(p.w, "\r\033[K")
+		p.line = ""
+	}
+}

@@ -94,8 +94,8 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 	conn.Go(ctx, protocol.CancelHandler(s.sequence(jsonrpc2.AsyncHandler(s.middleware(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))))
 	select {
 	case code := <-s.exitCode:
-		conn.Close()
 		s.stop()
+		closeSoon(conn)
 		return code
 	case <-conn.Done():
 		s.stop()
@@ -106,9 +106,24 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 		}
 		return 1
 	case <-ctx.Done():
-		conn.Close()
 		s.stop()
+		closeSoon(conn)
 		return 1
+	}
+}
+
+// closeSoon closes the connection, waiting a moment at most: Close waits for
+// the reader, and a read blocked on the process's stdin cannot be
+// interrupted; the process is about to exit anyway.
+func closeSoon(conn jsonrpc2.Conn) {
+	closed := make(chan struct{})
+	go func() {
+		conn.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(200 * time.Millisecond):
 	}
 }
 

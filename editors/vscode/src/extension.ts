@@ -1,0 +1,587 @@
+// The VS Code extension for .prompt files: starts `claude-ls serve` with
+// vscode-languageclient, binds the palette commands, the run button and the
+// keys to the server's commands, and shows the active prompt's model, tokens
+// and cost in the status bar.
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  ErrorHandler,
+  ExecuteCommandRequest,
+  Executable,
+  LanguageClient,
+  LanguageClientOptions,
+  RevealOutputChannelOn,
+  State,
+  WorkDoneProgress,
+  WorkDoneProgressCancelNotification,
+} from 'vscode-languageclient/node';
+
+import { resolveBinary } from './binary';
+import { breakdownItems, breakdownTitle, statusText, statusTooltip, Summary, UsageReport, usageHtml } from './format';
+import { CrashBudget, gaveUpMessage } from './restart';
+import { configChangeKind, didChangeConfigurationParams, serverSettings } from './settings';
+
+const LANGUAGE = 'prompt';
+const SECRET_API_KEY = 'claude-ls.anthropicApiKey';
+
+/** The server's commands (lsp/command.go). */
+const Server = {
+  run: 'claude-ls.run',
+  runAppend: 'claude-ls.runAppend',
+  countExact: 'claude-ls.countExact',
+  export: 'claude-ls.export',
+  summary: 'claude-ls.summary',
+  usage: 'claude-ls.usage',
+} as const;
+
+let client: LanguageClient | undefined;
+let output: vscode.LogOutputChannel;
+let status: StatusBar;
+let extensionContext: vscode.ExtensionContext;
+const crashes = new CrashBudget();
+let runSeq = 0;
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionContext = context;
+  output = vscode.window.createOutputChannel('claude-ls', { log: true });
+  status = new StatusBar();
+  context.subscriptions.push(output, status);
+
+  const register = (id: string, fn: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn));
+  register('claudeLs.run', (arg) => runPrompt(Server.run, arg));
+  register('claudeLs.runAppend', (arg) => runPrompt(Server.runAppend, arg));
+  register('claudeLs.countExact', (arg) => countExact(arg));
+  register('claudeLs.exportGo', (arg) => exportAs('go', arg));
+  register('claudeLs.exportPython', (arg) => exportAs('python', arg));
+  register('claudeLs.exportTypeScript', (arg) => exportAs('ts', arg));
+  register('claudeLs.exportCurl', (arg) => exportAs('curl', arg));
+  register('claudeLs.showBreakdown', () => status.showBreakdown());
+  register('claudeLs.showUsage', (arg) => showUsage(arg));
+  register('claudeLs.restartServer', () => restart(true));
+  register('claudeLs.setApiKey', () => setApiKey());
+  register('claudeLs.showOutput', () => output.show(true));
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      switch (configChangeKind((s) => e.affectsConfiguration(s))) {
+        case 'restart':
+          void restart(true);
+          break;
+        case 'settings':
+          void sendSettings();
+          break;
+      }
+    }),
+    context.secrets.onDidChange((e) => {
+      if (e.key === SECRET_API_KEY) {
+        void restart(true); // the key lives in the server's environment
+      }
+    }),
+  );
+
+  await startClient();
+}
+
+export async function deactivate(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) {
+    await c.stop();
+  }
+}
+
+// ---- the language client -------------------------------------------------
+
+function readSettings() {
+  const cfg = vscode.workspace.getConfiguration('claude-ls');
+  const { settings, problems } = serverSettings((k) => cfg.get(k));
+  for (const p of problems) {
+    output.warn(`settings: ${p}`);
+  }
+  if (problems.length > 0) {
+    void vscode.window.showWarningMessage(`claude-ls: ${problems.join('; ')}`);
+  }
+  return settings;
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    if (!fs.statSync(file).isFile()) {
+      return false;
+    }
+    if (process.platform !== 'win32') {
+      fs.accessSync(file, fs.constants.X_OK);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startClient(): Promise<void> {
+  const cfg = vscode.workspace.getConfiguration('claude-ls');
+  const found = resolveBinary({
+    configured: cfg.get<string>('path') ?? '',
+    pathEnv: process.env.PATH,
+    pathExt: process.env.PATHEXT,
+    platform: process.platform,
+    extensionPath: extensionContext.extensionPath,
+    workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    homeDir: os.homedir(),
+    isExecutable,
+  });
+  if ('error' in found) {
+    output.error(found.error);
+    output.info(`looked for: ${found.tried.join(', ') || '(nothing)'}`);
+    status.setProblem('claude-ls not found', found.error);
+    // Not awaited: activation must not wait for the user to answer.
+    void vscode.window.showErrorMessage(found.error, 'Open Settings', 'Show Output').then((choice) => {
+      if (choice === 'Open Settings') {
+        void vscode.commands.executeCommand('workbench.action.openSettings', 'claude-ls.path');
+      } else if (choice === 'Show Output') {
+        output.show(true);
+      }
+    });
+    return;
+  }
+  output.info(`starting ${found.command} serve (found in ${found.source === 'setting' ? 'claude-ls.path' : found.source === 'PATH' ? 'PATH' : "the extension's bin/"})`);
+
+  // The key goes to the server's environment only: never into settings, the
+  // output channel or the initialization options.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const key = await extensionContext.secrets.get(SECRET_API_KEY);
+  if (key) {
+    env.ANTHROPIC_API_KEY = key;
+  }
+  const executable: Executable = { command: found.command, args: ['serve'], options: { env } };
+
+  const errorHandler: ErrorHandler = {
+    error: (_error, _message, count) => ({ action: (count ?? 0) <= 3 ? ErrorAction.Continue : ErrorAction.Shutdown }),
+    closed: () => {
+      if (crashes.recordCrash()) {
+        output.warn(`the server stopped; restarting it (${crashes.recent} of ${crashes.maxRestarts})`);
+        return { action: CloseAction.Restart, handled: true };
+      }
+      status.setProblem('claude-ls stopped', gaveUpMessage(crashes));
+      return { action: CloseAction.DoNotRestart, message: gaveUpMessage(crashes) };
+    },
+  };
+
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: LANGUAGE },
+      { scheme: 'untitled', language: LANGUAGE },
+    ],
+    initializationOptions: readSettings(),
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    errorHandler,
+  };
+
+  const c = new LanguageClient('claude-ls', 'claude-ls', { run: executable, debug: executable }, clientOptions);
+  client = c;
+  c.onDidChangeState((e) => {
+    if (e.newState === State.Running) {
+      status.clearProblem();
+      status.schedule(0);
+    }
+  });
+  try {
+    await c.start();
+  } catch (err) {
+    output.error(`start: ${errorText(err)}`);
+    status.setProblem('claude-ls failed to start', errorText(err));
+    void vscode.window.showErrorMessage(`claude-ls failed to start: ${errorText(err)}`, 'Show Output').then((choice) => {
+      if (choice) {
+        output.show(true);
+      }
+    });
+  }
+}
+
+async function restart(byUser: boolean): Promise<void> {
+  if (byUser) {
+    crashes.reset();
+  }
+  const c = client;
+  client = undefined;
+  if (c) {
+    try {
+      await c.stop();
+    } catch (err) {
+      output.warn(`stop: ${errorText(err)}`);
+    }
+  }
+  await startClient();
+}
+
+async function sendSettings(): Promise<void> {
+  const c = client;
+  if (c?.isRunning()) {
+    await c.sendNotification('workspace/didChangeConfiguration', didChangeConfigurationParams(readSettings()));
+    status.schedule(0);
+  }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** The running client, or undefined after telling the user why not. */
+function runningClient(): LanguageClient | undefined {
+  if (client?.isRunning()) {
+    return client;
+  }
+  void vscode.window.showErrorMessage('The claude-ls server is not running.', 'Restart Server', 'Show Output').then((choice) => {
+    if (choice === 'Restart Server') {
+      void restart(true);
+    } else if (choice === 'Show Output') {
+      output.show(true);
+    }
+  });
+  return undefined;
+}
+
+async function serverCommand<T>(c: LanguageClient, command: string, args: object, workDoneToken?: string): Promise<T> {
+  return (await c.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args], workDoneToken })) as T;
+}
+
+// ---- commands --------------------------------------------------------------
+
+/**
+ * The prompt a command works on: the resource the editor title passes, else
+ * the active editor's document.
+ */
+function targetDocument(arg: unknown): vscode.TextDocument | undefined {
+  if (arg instanceof vscode.Uri) {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === arg.toString());
+    if (doc?.languageId === LANGUAGE) {
+      return doc;
+    }
+  }
+  const doc = vscode.window.activeTextEditor?.document;
+  if (doc?.languageId === LANGUAGE) {
+    return doc;
+  }
+  void vscode.window.showInformationMessage('Open a .prompt file first.');
+  return undefined;
+}
+
+async function runPrompt(command: typeof Server.run | typeof Server.runAppend, arg: unknown): Promise<void> {
+  const doc = targetDocument(arg);
+  const c = doc && runningClient();
+  if (!doc || !c) {
+    return;
+  }
+  // The progress is ours (a notification with a Cancel button) rather than
+  // the client's window progress, which cannot be cancelled. The server
+  // begins it only when the run really starts (not for a prompt with errors,
+  // a missing key or a refused budget, which it reports as messages).
+  const token = `claudeLs-run-${++runSeq}`;
+  const name = path.basename(doc.uri.path);
+  let ui: { report(message: string): void; done(): void } | undefined;
+  let pending: string | undefined;
+  let ended = false;
+  const listener = c.onProgress(WorkDoneProgress.type, token, (value) => {
+    switch (value.kind) {
+      case 'begin':
+        pending = value.message;
+        void vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: value.title || `Claude: running ${name}`, cancellable: true },
+          (progress, cancel) =>
+            new Promise<void>((resolve) => {
+              const stopped = c.onDidChangeState((e) => e.newState !== State.Running && done());
+              const done = () => {
+                stopped.dispose();
+                resolve();
+              };
+              cancel.onCancellationRequested(() => void c.sendNotification(WorkDoneProgressCancelNotification.type, { token }));
+              ui = { report: (message) => progress.report({ message }), done };
+              if (pending) {
+                ui.report(pending);
+              }
+              if (ended) {
+                done();
+              }
+            }),
+        );
+        break;
+      case 'report':
+        pending = value.message ?? pending;
+        if (value.message) {
+          ui?.report(value.message);
+        }
+        break;
+      case 'end':
+        ended = true;
+        listener.dispose();
+        ui?.done();
+        if (value.message) {
+          vscode.window.setStatusBarMessage(`$(check) ${name}: ${value.message}`, 15000);
+        }
+        break;
+    }
+  });
+  try {
+    await serverCommand<{ started: boolean; resultFile: string }>(c, command, { uri: doc.uri.toString() }, token);
+  } catch (err) {
+    listener.dispose();
+    void vscode.window.showErrorMessage(`claude-ls: ${errorText(err)}`);
+  }
+}
+
+async function countExact(arg: unknown): Promise<void> {
+  const doc = targetDocument(arg);
+  const c = doc && runningClient();
+  if (!doc || !c) {
+    return;
+  }
+  try {
+    await serverCommand(c, Server.countExact, { uri: doc.uri.toString() });
+    // The server answers at once and counts in the background; the status
+    // bar shows the exact count once it is there for this version.
+    status.watchForExact(doc);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`claude-ls: ${errorText(err)}`);
+  }
+}
+
+async function exportAs(lang: 'go' | 'python' | 'ts' | 'curl', arg: unknown): Promise<void> {
+  const doc = targetDocument(arg);
+  const c = doc && runningClient();
+  if (!doc || !c) {
+    return;
+  }
+  try {
+    const res = await serverCommand<{ file?: string; lang?: string; code?: string }>(c, Server.export, { uri: doc.uri.toString(), lang });
+    if (res?.file) {
+      // The server opens the file too (window/showDocument); opening it here
+      // as well only focuses the same editor.
+      await vscode.window.showTextDocument(vscode.Uri.file(res.file), { preview: false });
+    } else if (res?.code) {
+      const language = { go: 'go', python: 'python', ts: 'typescript', curl: 'shellscript' }[lang];
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language, content: res.code }));
+    }
+  } catch (err) {
+    void vscode.window.showErrorMessage(`claude-ls: ${errorText(err)}`);
+  }
+}
+
+async function showUsage(arg: unknown): Promise<void> {
+  // The server reads the usage of the workspace a prompt belongs to, so
+  // some prompt must be open: the target, else any open one.
+  let doc = arg instanceof vscode.Uri || vscode.window.activeTextEditor?.document.languageId === LANGUAGE ? targetDocument(arg) : undefined;
+  doc ??= vscode.workspace.textDocuments.find((d) => d.languageId === LANGUAGE);
+  if (!doc) {
+    void vscode.window.showInformationMessage('Open a .prompt file of the workspace first: the usage is recorded per workspace.');
+    return;
+  }
+  const c = runningClient();
+  if (!c) {
+    return;
+  }
+  try {
+    const report = await serverCommand<UsageReport>(c, Server.usage, { uri: doc.uri.toString() });
+    const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.name ?? path.basename(path.dirname(doc.uri.fsPath));
+    const panel = vscode.window.createWebviewPanel('claudeLs.usage', `Claude Usage · ${folder}`, vscode.ViewColumn.Active, { enableScripts: false });
+    panel.webview.html = usageHtml(report, folder, panel.webview.cspSource);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`claude-ls: ${errorText(err)}`);
+  }
+}
+
+async function setApiKey(): Promise<void> {
+  const value = await vscode.window.showInputBox({
+    title: 'Anthropic API key for claude-ls',
+    prompt: "Kept in VS Code's secret storage and given to the claude-ls server as ANTHROPIC_API_KEY. Leave empty to remove the stored key.",
+    placeHolder: 'sk-ant-…',
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) => (/\s/.test(v.trim()) ? 'An API key has no spaces.' : undefined),
+  });
+  if (value === undefined) {
+    return;
+  }
+  const key = value.trim();
+  // Storing fires secrets.onDidChange, which restarts the server with the key.
+  if (key === '') {
+    await extensionContext.secrets.delete(SECRET_API_KEY);
+    void vscode.window.showInformationMessage('The stored API key was removed; the server now uses ANTHROPIC_API_KEY from its environment or the workspace .env, if any.');
+  } else {
+    await extensionContext.secrets.store(SECRET_API_KEY, key);
+    void vscode.window.showInformationMessage('API key stored in the secret storage; the server was restarted with it.');
+  }
+}
+
+// ---- the status bar --------------------------------------------------------
+
+class StatusBar implements vscode.Disposable {
+  private readonly item = vscode.window.createStatusBarItem('claudeLs.summary', vscode.StatusBarAlignment.Right, 100);
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private last: { uri: string; summary: Summary } | undefined;
+  private problem: { text: string; tooltip: string } | undefined;
+  private generation = 0;
+
+  constructor() {
+    this.item.name = 'Claude prompt tokens and cost';
+    this.disposables.push(
+      this.item,
+      vscode.window.onDidChangeActiveTextEditor(() => this.schedule(0)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === vscode.window.activeTextEditor?.document && e.document.languageId === LANGUAGE) {
+          this.schedule(300);
+        }
+      }),
+      vscode.workspace.onDidOpenTextDocument((d) => {
+        if (d === vscode.window.activeTextEditor?.document) {
+          this.schedule(0); // a language mode switched to prompt
+        }
+      }),
+    );
+    this.schedule(0);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.disposables.forEach((d) => d.dispose());
+  }
+
+  setProblem(text: string, tooltip: string): void {
+    this.problem = { text, tooltip };
+    this.render();
+  }
+
+  clearProblem(): void {
+    this.problem = undefined;
+    this.render();
+  }
+
+  /** Asks for a new summary after delay ms, replacing one already planned. */
+  schedule(delay: number, attempt = 0): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.refresh(attempt), delay);
+  }
+
+  private activePrompt(): vscode.TextDocument | undefined {
+    const doc = vscode.window.activeTextEditor?.document;
+    return doc?.languageId === LANGUAGE ? doc : undefined;
+  }
+
+  private async refresh(attempt: number): Promise<void> {
+    const doc = this.activePrompt();
+    const gen = ++this.generation;
+    if (!doc || !client?.isRunning()) {
+      this.render();
+      return;
+    }
+    const version = doc.version;
+    try {
+      const s = await serverCommand<Summary>(client, Server.summary, { uri: doc.uri.toString() });
+      if (gen !== this.generation) {
+        return; // a newer refresh is on its way
+      }
+      this.last = { uri: doc.uri.toString(), summary: s };
+      this.render();
+      if ((s.version < version || doc.version !== version) && attempt < 5) {
+        this.schedule(200, attempt + 1); // the server had not seen the last change yet
+      }
+    } catch (err) {
+      // "is not open" while the client opens the document: try again shortly.
+      if (gen === this.generation && attempt < 5) {
+        this.schedule(300 * (attempt + 1), attempt + 1);
+      } else {
+        output.debug(`status bar: ${errorText(err)}`);
+      }
+    }
+  }
+
+  private render(): void {
+    const doc = this.activePrompt();
+    if (!doc) {
+      this.item.hide();
+      return;
+    }
+    if (this.problem) {
+      this.item.text = `$(warning) ${this.problem.text}`;
+      this.item.tooltip = this.problem.tooltip;
+      this.item.command = 'claudeLs.showOutput';
+      this.item.show();
+      return;
+    }
+    if (this.last?.uri !== doc.uri.toString()) {
+      this.item.text = '$(sparkle) …';
+      this.item.tooltip = 'Counting tokens…';
+      this.item.command = undefined;
+      this.item.show();
+      return;
+    }
+    const s = this.last.summary;
+    this.item.text = statusText(s);
+    const tip = new vscode.MarkdownString(statusTooltip(s), true);
+    this.item.tooltip = tip;
+    this.item.command = 'claudeLs.showBreakdown';
+    this.item.show();
+  }
+
+  /** After "Count Tokens Exactly": refresh until the exact count shows, for a while. */
+  watchForExact(doc: vscode.TextDocument): void {
+    const delays = [700, 1500, 3000, 5000, 8000, 12000];
+    const uri = doc.uri.toString();
+    const step = (i: number) => {
+      if (i >= delays.length) {
+        return;
+      }
+      setTimeout(async () => {
+        if (this.activePrompt()?.uri.toString() !== uri) {
+          return;
+        }
+        await this.refresh(5);
+        if (this.last?.uri === uri && this.last.summary.exactTokens === undefined) {
+          step(i + 1);
+        }
+      }, delays[i]);
+    };
+    step(0);
+  }
+
+  async showBreakdown(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor || editor.document.languageId !== LANGUAGE) {
+      void vscode.window.showInformationMessage('Open a .prompt file first.');
+      return;
+    }
+    const c = runningClient();
+    if (!c) {
+      return;
+    }
+    let s: Summary;
+    try {
+      s = await serverCommand<Summary>(c, Server.summary, { uri: editor.document.uri.toString() });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`claude-ls: ${errorText(err)}`);
+      return;
+    }
+    const items = breakdownItems(s);
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage('This prompt has no blocks yet.');
+      return;
+    }
+    const pick = await vscode.window.showQuickPick(items, {
+      title: breakdownTitle(s),
+      placeHolder: 'Go to a block',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (pick) {
+      const pos = new vscode.Position(pick.line, 0);
+      editor.selection = new vscode.Selection(pos, pos);
+      editor.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+    }
+  }
+}

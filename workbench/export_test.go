@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/claude-ls/claude-ls/internal/npmtest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -299,10 +300,8 @@ func TestExportGoRunsAgainstFakeAPI(t *testing.T) {
 // nodeModules is where the tests' npm packages are installed (npm ci).
 func nodeModules(t *testing.T) string {
 	t.Helper()
+	npmtest.Install(t, filepath.Join("testdata", "node"))
 	dir, _ := filepath.Abs(filepath.Join("testdata", "node", "node_modules"))
-	if _, err := os.Stat(filepath.Join(dir, "@anthropic-ai", "sdk")); err != nil {
-		need(t, "workbench/testdata/node/node_modules", "run `npm ci --prefix workbench/testdata/node`")
-	}
 	if _, err := exec.LookPath("node"); err != nil {
 		need(t, "node", "install Node.js 20 or later")
 	}

@@ -157,7 +157,7 @@ func (s *Server) run(ctx context.Context, job *runJob) {
 		s.showMessage(bg, protocol.MessageTypeError, err.Error())
 		return
 	}
-	if !s.allowSpend(bg, ws, res) {
+	if !s.allowSpend(bg, ws, workbench.WorstCase(res), 1) {
 		return
 	}
 	prog := s.beginProgress(bg, job.token, job.clientToken, "Claude: running "+filepath.Base(d.path))
@@ -242,19 +242,24 @@ func firstError(res *promptfile.Result) string {
 	return first
 }
 
-// allowSpend applies the spending guard, asking the user when the run's
-// worst case passes the confirmation threshold.
-func (s *Server) allowSpend(ctx context.Context, ws *workspaceState, res *promptfile.Result) bool {
-	budget := s.budget(ws)
+// allowSpend applies the spending guard to n requests whose worst case
+// together is worst, asking the user when it passes the confirmation
+// threshold.
+func (s *Server) allowSpend(ctx context.Context, ws *workspaceState, worst promptfile.USD, n int) bool {
 	records, _ := workbench.ReadRecords(ws.ws.Root)
-	verdict, msg := workbench.Guard(workbench.WorstCase(res), workbench.MonthSpend(records, time.Now()), budget)
+	verdict, msg := workbench.Guard(worst, workbench.MonthSpend(records, time.Now()), s.budget(ws))
+	it := "it"
+	if n > 1 {
+		msg = strings.Replace(msg, "this run", "these "+plural(n, "request"), 1)
+		it = "them"
+	}
 	switch verdict {
 	case workbench.Refuse:
 		s.showMessage(ctx, protocol.MessageTypeError, msg)
 		return false
 	case workbench.Confirm:
 		item, err := s.client.ShowMessageRequest(ctx, &protocol.ShowMessageRequestParams{Type: protocol.MessageTypeWarning,
-			Message: "claude-ls: " + msg + ". Run it?", Actions: []protocol.MessageActionItem{{Title: "Run"}, {Title: "Cancel"}}})
+			Message: "claude-ls: " + msg + ". Run " + it + "?", Actions: []protocol.MessageActionItem{{Title: "Run"}, {Title: "Cancel"}}})
 		if err != nil || item == nil || item.Title != "Run" {
 			s.showMessage(ctx, protocol.MessageTypeInfo, "not run")
 			return false

@@ -3,7 +3,6 @@ package lsp
 import (
 	"context"
 	"sort"
-	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
 	"go.yaml.in/yaml/v3"
@@ -78,7 +77,7 @@ func semanticTokens(f *promptfile.File, enc promptfile.Encoding) []uint32 {
 		if enc == promptfile.UTF8 {
 			return off - m.LineStart(line)
 		}
-		curCol += semUTF16Units(f.Src[curOff:off])
+		curCol += promptfile.UTF16Len(f.Src[curOff:off])
 		curOff = off
 		return curCol
 	}
@@ -105,26 +104,6 @@ func semanticTokens(f *promptfile.File, enc promptfile.Encoding) []uint32 {
 		}
 	}
 	return data
-}
-
-// semUTF16Units counts UTF-16 code units as the mapper does: an invalid
-// byte is one replacement character.
-func semUTF16Units(b []byte) int {
-	n := 0
-	for i := 0; i < len(b); {
-		if b[i] < utf8.RuneSelf {
-			n++
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRune(b[i:])
-		n++
-		if r >= 0x10000 {
-			n++
-		}
-		i += size
-	}
-	return n
 }
 
 // semClassify finds the tokens of a file, in any order.

@@ -142,7 +142,7 @@ func (s *Server) runTests(ctx context.Context, d *Document, snap *Snapshot, args
 		s.showMessage(bg, protocol.MessageTypeError, err.Error())
 		return
 	}
-	if !s.allowSpendAmount(bg, ws, workbench.WorstCaseOf(jobs, batch), len(jobs)) {
+	if !s.allowSpend(bg, ws, workbench.WorstCaseOf(jobs, batch), len(jobs)) {
 		return
 	}
 	rel, _ := filepath.Rel(root, d.path)
@@ -243,26 +243,6 @@ func (s *Server) runTests(ctx context.Context, d *Document, snap *Snapshot, args
 	if t.Failed+t.Errors > 0 {
 		s.showMessage(bg, protocol.MessageTypeWarning, fmt.Sprintf("%s: %s; report %s", name, summary, md))
 	}
-}
-
-// allowSpendAmount applies the spending guard to a whole test run.
-func (s *Server) allowSpendAmount(ctx context.Context, ws *workspaceState, worst promptfile.USD, n int) bool {
-	records, _ := workbench.ReadRecords(ws.ws.Root)
-	verdict, msg := workbench.Guard(worst, workbench.MonthSpend(records, time.Now()), s.budget(ws))
-	msg = strings.Replace(msg, "this run", "these "+plural(n, "request"), 1)
-	switch verdict {
-	case workbench.Refuse:
-		s.showMessage(ctx, protocol.MessageTypeError, msg)
-		return false
-	case workbench.Confirm:
-		item, err := s.client.ShowMessageRequest(ctx, &protocol.ShowMessageRequestParams{Type: protocol.MessageTypeWarning,
-			Message: "claude-ls: " + msg + ". Run them?", Actions: []protocol.MessageActionItem{{Title: "Run"}, {Title: "Cancel"}}})
-		if err != nil || item == nil || item.Title != "Run" {
-			s.showMessage(ctx, protocol.MessageTypeInfo, "not run")
-			return false
-		}
-	}
-	return true
 }
 
 // testCaseAt finds the test case whose name or key is at off: its name and

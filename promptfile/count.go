@@ -81,11 +81,11 @@ func (a *analysis) count() {
 	for _, inc := range r.Includes {
 		texts = append(texts, inc.Text)
 	}
-	tools := ""
+	toolsJSON := ""
 	if r.Request != nil {
-		tools = string(r.Request.Param("tools"))
+		toolsJSON = string(r.Request.Param("tools"))
 	}
-	texts = append(texts, tools)
+	texts = append(texts, toolsJSON)
 	counts := a.ws.Counter.Count(enc, texts)
 	est := func(i int) int {
 		if texts[i] == "" {
@@ -93,39 +93,22 @@ func (a *analysis) count() {
 		}
 		return EstimateTokens(r.Model, counts[i])
 	}
-	t := &r.Tokens
-	for i, n := range counts[:len(r.Blocks)] {
-		if texts[i] != "" {
-			t.Raw += n
+	// Blocks are texts[0:len(Blocks)], includes follow, the tools are last.
+	nb, tools := len(r.Blocks), len(texts)-1
+	r.Tokens = tally(r.Blocks, func(i int) int {
+		if i == nb {
+			return est(tools)
 		}
-	}
-	t.Raw += counts[len(texts)-1]
-	t.Tools = est(len(texts) - 1)
-	t.Input = t.Tools
-	// The cached prefix runs in request order: tools, system, then messages.
-	prefix5m, prefix1h := 0, 0
-	running := t.Tools
+		return est(i)
+	})
+	t := &r.Tokens
 	for i, rb := range r.Blocks {
 		rb.Tokens = est(i)
-		t.Input += rb.Tokens
-	}
-	ordered := append(systemBlocks(r.Blocks), messageBlocks(r.Blocks)...)
-	for _, rb := range ordered {
-		running += rb.Tokens
-		if rb.Text == "" {
-			continue
-		}
-		switch ttl, _ := cacheTTL(rb.Block.Cache); ttl {
-		case "5m":
-			prefix5m = running
-		case "1h":
-			prefix1h = running
+		if texts[i] != "" {
+			t.Raw += counts[i]
 		}
 	}
-	t.Cached1h = prefix1h
-	if prefix5m > prefix1h {
-		t.Cached5m = prefix5m - prefix1h
-	}
+	t.Raw += counts[tools]
 	for i, inc := range r.Includes {
 		inc.Tokens = est(len(r.Blocks) + i)
 	}

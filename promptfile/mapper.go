@@ -93,7 +93,7 @@ func (m *Mapper) Position(off int, enc Encoding) (line, col int) {
 	if enc == UTF8 {
 		return line, off - start
 	}
-	return line, utf16Len(m.src[start:off])
+	return line, UTF16Len(m.src[start:off])
 }
 
 // Offset is the byte offset of (line, col). Positions past the end of a line
@@ -165,7 +165,7 @@ func OffsetIn(src []byte, line, col int, enc Encoding) int {
 
 // utf16Len counts UTF-16 code units; each invalid byte counts as one
 // replacement character, as editors display it.
-func utf16Len(b []byte) int {
+func UTF16Len(b []byte) int {
 	n := 0
 	for i := 0; i < len(b); {
 		if b[i] < utf8.RuneSelf {

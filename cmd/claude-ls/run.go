@@ -60,7 +60,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "claude-ls run:", err)
 		return exitUsage
 	}
-	if code := guard(ws, res, *yes, stderr); code != exitOK {
+	if code := guard(ws, workbench.WorstCase(res), 1, *yes, stderr); code != exitOK {
 		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -129,10 +129,16 @@ func absPath(p string) string {
 	return a
 }
 
-// guard applies the spending guard; it asks on a terminal.
-func guard(ws *workspace.Workspace, res *promptfile.Result, yes bool, stderr io.Writer) int {
+// guard applies the spending guard to n requests whose worst case together
+// is worst; it asks on a terminal.
+func guard(ws *workspace.Workspace, worst promptfile.USD, n int, yes bool, stderr io.Writer) int {
 	records, _ := workbench.ReadRecords(ws.Root)
-	verdict, msg := workbench.Guard(workbench.WorstCase(res), workbench.MonthSpend(records, time.Now()), ws.Config.Budget)
+	verdict, msg := workbench.Guard(worst, workbench.MonthSpend(records, time.Now()), ws.Config.Budget)
+	it := "it"
+	if n > 1 {
+		msg = strings.Replace(msg, "this run", "these "+countNoun(n, "request"), 1)
+		it = "them"
+	}
 	switch verdict {
 	case workbench.Refuse:
 		fmt.Fprintln(stderr, "claude-ls run:", msg)
@@ -142,10 +148,10 @@ func guard(ws *workspace.Workspace, res *promptfile.Result, yes bool, stderr io.
 			return exitOK
 		}
 		if !isTerminal(os.Stdin) {
-			fmt.Fprintln(stderr, "claude-ls run:", msg+"; pass --yes to run it anyway")
+			fmt.Fprintln(stderr, "claude-ls run:", msg+"; pass --yes to run "+it+" anyway")
 			return exitGuard
 		}
-		fmt.Fprint(stderr, "claude-ls: "+msg+". Run it? [y/N] ")
+		fmt.Fprint(stderr, "claude-ls: "+msg+". Run "+it+"? [y/N] ")
 		answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
 		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 			fmt.Fprintln(stderr, "claude-ls run: not run")

@@ -91,7 +91,7 @@ func runTests(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "claude-ls run:", err)
 		return exitUsage
 	}
-	if code := guardAmount(ws, workbench.WorstCaseOf(jobs, *batch), len(jobs), *yes, stderr); code != exitOK {
+	if code := guard(ws, workbench.WorstCaseOf(jobs, *batch), len(jobs), *yes, stderr); code != exitOK {
 		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -277,33 +277,6 @@ func printWarnings(stderr io.Writer, path string, jobs []workbench.TestJob) {
 			printDiagnostic(stderr, path, j.Result.File, d)
 		}
 	}
-}
-
-// guardAmount applies the spending guard to a whole test run.
-func guardAmount(ws *workspace.Workspace, worst promptfile.USD, n int, yes bool, stderr io.Writer) int {
-	records, _ := workbench.ReadRecords(ws.Root)
-	verdict, msg := workbench.Guard(worst, workbench.MonthSpend(records, time.Now()), ws.Config.Budget)
-	msg = strings.Replace(msg, "this run", fmt.Sprintf("these %s", countNoun(n, "request")), 1)
-	switch verdict {
-	case workbench.Refuse:
-		fmt.Fprintln(stderr, "claude-ls run:", msg)
-		return exitGuard
-	case workbench.Confirm:
-		if yes {
-			return exitOK
-		}
-		if !isTerminal(os.Stdin) {
-			fmt.Fprintln(stderr, "claude-ls run:", msg+"; pass --yes to run them anyway")
-			return exitGuard
-		}
-		fmt.Fprint(stderr, "claude-ls: "+msg+". Run them? [y/N] ")
-		answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			fmt.Fprintln(stderr, "claude-ls run: not run")
-			return exitGuard
-		}
-	}
-	return exitOK
 }
 
 // apiFailure prints an API error and returns its exit code.

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -185,3 +189,41 @@ func TestCountExact(t *testing.T) {
 }
 
 func nowUTC() string { return time.Now().UTC().Format(time.RFC3339) }
+
+func TestRunCtrlCCancelsCleanly(t *testing.T) {
+	api := fakeapi.New()
+	defer api.Close()
+	api.Push("/v1/messages", fakeapi.Response{Delay: 100 * time.Millisecond, Text: strings.Repeat("slowly ", 200)})
+	dir := newWorkspace(t, map[string]string{"a.prompt": goodPrompt, "notes/extra.md": "x\n"})
+	cmd := exec.Command(binary, "run", "a.prompt")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), apiEnv(api)...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait for the first words of the reply, then press Ctrl-C.
+	buf := make([]byte, 64)
+	if _, err := stdout.Read(buf); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	io.Copy(io.Discard, stdout)
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 130 || !strings.Contains(stderr.String(), "canceled") {
+		t.Errorf("exit %v, stderr %s", err, stderr.String())
+	}
+	if time.Since(start) > 3*time.Second {
+		t.Errorf("Ctrl-C took %v", time.Since(start))
+	}
+	if _, err := os.Stat(filepath.Join(dir, ".claude-ls", "runs.jsonl")); err == nil {
+		t.Error("a canceled run was recorded")
+	}
+}

@@ -50,7 +50,7 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		path := s.startRun(d, args, params.Command == CommandRunAppend, params.WorkDoneToken)
 		return jsonMarshal(map[string]any{"started": true, "resultFile": path})
 	case CommandCountExact:
-		go s.countExact(context.WithoutCancel(ctx), d)
+		go s.countExact(context.WithoutCancel(ctx), d, false)
 		return jsonMarshal(map[string]any{"started": true})
 	case CommandExport:
 		return s.export(ctx, d, args)

@@ -348,3 +348,34 @@ func TestExportWritesAndReturnsTheProgram(t *testing.T) {
 		t.Errorf("cobol: %v", err)
 	}
 }
+
+func TestExactCountsSettingCountsOnSave(t *testing.T) {
+	api := withAPI(t)
+	c := newTestClient(t, map[string]string{"a.prompt": runPrompt}, clientOptions{initOptions: map[string]any{"exactCounts": true}})
+	u := c.open("a.prompt")
+	c.waitVersion(u, 1)
+	if err := c.server.DidSave(c.ctx, &protocol.DidSaveTextDocumentParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		lenses, _ := c.server.CodeLens(c.ctx, &protocol.CodeLensParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}})
+		if len(lenses) > 0 && strings.Contains(lenses[0].Command.Title, "(exact)") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no exact count after save; requests: %d", len(api.Requests()))
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if api.Last("/v1/messages/count_tokens") == nil {
+		t.Error("count_tokens not called")
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, m := range c.messages {
+		if strings.Contains(m.Message, "(exact)") {
+			t.Errorf("a quiet count showed a message: %q", m.Message)
+		}
+	}
+}

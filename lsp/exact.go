@@ -33,13 +33,19 @@ func (s *Server) exactFor(u uri.URI, version int32) (int64, bool) {
 }
 
 // countExact asks count_tokens (cached by request hash), calibrates the
-// model's estimate, and refreshes what shows counts.
-func (s *Server) countExact(ctx context.Context, d *Document) {
+// model's estimate, and refreshes what shows counts. Quiet counts (the
+// exactCounts setting, on save) say nothing unless asked.
+func (s *Server) countExact(ctx context.Context, d *Document, quiet bool) {
 	snap := d.Snapshot()
 	ws := snap.ws
 	res := snap.Result
+	say := func(typ protocol.MessageType, msg string) {
+		if !quiet {
+			s.showMessage(ctx, typ, msg)
+		}
+	}
 	if msg := firstError(res); msg != "" {
-		s.showMessage(ctx, protocol.MessageTypeError, "no exact count: "+msg)
+		say(protocol.MessageTypeError, "no exact count: "+msg)
 		return
 	}
 	body, _ := res.Request.MarshalJSON()
@@ -48,13 +54,13 @@ func (s *Server) countExact(ctx context.Context, d *Document) {
 	if !cached {
 		key, err := workbench.LoadKey(ws.ws.Root)
 		if err != nil {
-			s.showMessage(ctx, protocol.MessageTypeError, err.Error())
+			say(protocol.MessageTypeError, err.Error())
 			return
 		}
 		client := workbench.NewClient(key, workbench.BaseURL(ws.ws.Root))
 		n, err = client.CountTokens(ctx, body, res.Version)
 		if err != nil {
-			s.showMessage(ctx, protocol.MessageTypeError, workbench.Explain(err, key, res).Error())
+			say(protocol.MessageTypeError, workbench.Explain(err, key, res).Error())
 			return
 		}
 		workbench.StoreCount(ws.ws.Root, hash, n)
@@ -67,7 +73,7 @@ func (s *Server) countExact(ctx context.Context, d *Document) {
 	if res.Model != nil {
 		msg += " · " + res.Model.Cost(promptfile.Usage{Input: n}, false).String()
 	}
-	s.showMessage(ctx, protocol.MessageTypeInfo, msg)
+	say(protocol.MessageTypeInfo, msg)
 	s.client.CodeLensRefresh(ctx)
 	s.client.InlayHintRefresh(ctx)
 }

@@ -64,8 +64,15 @@ func applyEdit(text []byte, r protocol.Range, newText string, enc promptfile.Enc
 	return append(out, text[end:]...)
 }
 
-// DidSave needs nothing: the text is already current.
+// DidSave counts the saved text exactly when the exactCounts setting is on
+// (the text itself is already current).
 func (s *Server) DidSave(ctx context.Context, params *protocol.DidSaveTextDocumentParams) error {
+	s.mu.Lock()
+	exact := s.settings.ExactCounts
+	s.mu.Unlock()
+	if d, ok := s.document(params.TextDocument.URI); ok && exact {
+		go s.countExact(context.WithoutCancel(ctx), d, true)
+	}
 	return nil
 }
 

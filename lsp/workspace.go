@@ -321,15 +321,15 @@ func (s *Server) publishEnvProblem(ctx context.Context, root string) {
 	s.client.PublishDiagnostics(ctx, &protocol.PublishDiagnosticsParams{URI: uri.File(path), Diagnostics: diags})
 }
 
-// findPrompts lists the .prompt files under root, skipping hidden folders
-// and node_modules, as `claude-ls check` does.
+// findPrompts lists the .prompt files under root, skipping hidden folders,
+// node_modules and testdata, as `claude-ls check` does.
 func findPrompts(root string) []string {
 	var out []string
 	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return nil
 		}
-		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "testdata") {
 			return filepath.SkipDir
 		}
 		if !d.IsDir() && strings.HasSuffix(d.Name(), ".prompt") {

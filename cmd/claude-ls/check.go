@@ -111,7 +111,8 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 }
 
 // findPrompts expands folders into the .prompt files under them, skipping
-// hidden folders and node_modules; files named directly are kept as given.
+// hidden folders, node_modules and testdata (test fixtures, broken on
+// purpose, as go test treats them); files named directly are kept as given.
 func findPrompts(paths []string) ([]string, error) {
 	var files []string
 	for _, p := range paths {
@@ -128,7 +129,7 @@ func findPrompts(paths []string) ([]string, error) {
 				return err
 			}
 			name := d.Name()
-			if d.IsDir() && path != p && (strings.HasPrefix(name, ".") || name == "node_modules") {
+			if d.IsDir() && path != p && skipDir(name) {
 				return filepath.SkipDir
 			}
 			if !d.IsDir() && strings.HasSuffix(name, ".prompt") {
@@ -154,4 +155,9 @@ func relPath(path string) string {
 		}
 	}
 	return filepath.ToSlash(path)
+}
+
+// skipDir names the folders a walk for prompts does not enter.
+func skipDir(name string) bool {
+	return strings.HasPrefix(name, ".") || name == "node_modules" || name == "testdata"
 }

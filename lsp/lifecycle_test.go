@@ -1,6 +1,7 @@
 package lsp
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -112,4 +113,25 @@ func TestSettingsFromInitializationOptions(t *testing.T) {
 	c.waitDiagnostics(u, func(p *protocol.PublishDiagnosticsParams) bool {
 		return strings.Contains(describe(p), "model-missing")
 	})
+}
+
+func TestCancelRequestIsHarmless(t *testing.T) {
+	c := newTestClient(t, map[string]string{"a.prompt": "user:\nhi\n"})
+	u := c.open("a.prompt")
+	c.waitVersion(u, 1)
+	// Cancels of unknown ids, of numeric and string ids, are taken in stride.
+	for _, id := range []any{12345, "abc"} {
+		if err := c.conn.Notify(c.ctx, "$/cancelRequest", map[string]any{"id": id}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A request cancelled by the client is answered (an error or a result),
+	// and the next one is served.
+	ctx, cancel := context.WithCancel(c.ctx)
+	cancel()
+	c.server.Hover(ctx, &protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}}})
+	h, err := c.server.Hover(c.ctx, &protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{TextDocument: protocol.TextDocumentIdentifier{URI: u}, Position: c.pos(u, "user:")}})
+	if err != nil || h == nil {
+		t.Errorf("after cancels: %v %v", h, err)
+	}
 }

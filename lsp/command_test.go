@@ -311,6 +311,9 @@ func TestSummaryAndUsageCommands(t *testing.T) {
 	if sum["model"] != "claude-sonnet-4-6" || sum["modelKnown"] != true || len(blocks) != 2 || sum["inputTokens"].(float64) <= 0 {
 		t.Fatalf("summary %v", sum)
 	}
+	if usd, _ := sum["inputUsd"].(string); usd == "" || strings.HasPrefix(usd, "$") || !strings.HasPrefix(usd, "0.") {
+		t.Errorf("inputUsd %q: want an exact decimal of dollars", usd)
+	}
 	first := blocks[0].(map[string]any)
 	if first["role"] != "system" || first["line"] != 4.0 || first["cache"] != "cache" {
 		t.Errorf("first block %v", first)

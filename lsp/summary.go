@@ -17,9 +17,9 @@ type Summary struct {
 	ModelKnown  bool           `json:"modelKnown"`
 	Calibrated  bool           `json:"calibrated"`
 	InputTokens int            `json:"inputTokens"`
-	ExactTokens int64          `json:"exactTokens,omitempty"` // when counted exactly for this version
-	InputUSD    string         `json:"inputUsd,omitempty"`
-	OutputMax   string         `json:"outputMaxUsd,omitempty"`
+	ExactTokens int64          `json:"exactTokens,omitempty"`  // when counted exactly for this version
+	InputUSD    string         `json:"inputUsd,omitempty"`     // exact decimal dollars, e.g. "0.003702"
+	OutputMax   string         `json:"outputMaxUsd,omitempty"` // exact decimal dollars
 	MaxTokens   int            `json:"maxTokens"`
 	Errors      int            `json:"errors"`
 	Blocks      []SummaryBlock `json:"blocks"`
@@ -48,8 +48,8 @@ func (s *Server) summary(d *Document) Summary {
 	}
 	if m := r.Model; m != nil {
 		out.Calibrated = m.CalibratedFrom > 0
-		out.InputUSD = r.Tokens.Cost.InputUSD.String()
-		out.OutputMax = r.Tokens.Cost.OutputMaxUSD.String()
+		out.InputUSD = r.Tokens.Cost.InputUSD.Decimal()
+		out.OutputMax = r.Tokens.Cost.OutputMaxUSD.Decimal()
 	}
 	for _, rb := range r.Blocks {
 		at := rb.Block.Line.Start
@@ -58,7 +58,7 @@ func (s *Server) summary(d *Document) Summary {
 		}
 		sb := SummaryBlock{Role: string(rb.Block.Role), Line: snap.File.Map.Line(at), Tokens: rb.Tokens, Cache: rb.Block.Cache}
 		if r.Model != nil {
-			sb.InputUSD = r.Model.Cost(promptfile.Usage{Input: int64(rb.Tokens)}, false).String()
+			sb.InputUSD = r.Model.Cost(promptfile.Usage{Input: int64(rb.Tokens)}, false).Decimal()
 		}
 		out.Blocks = append(out.Blocks, sb)
 	}

@@ -128,7 +128,7 @@ func CompareModels(r *Result, models []*Model, counter TokenCounter) []ModelCost
 		if m.MaxOutput > 0 {
 			maxOut = min(maxOut, m.MaxOutput)
 		}
-		tok.Cost = m.Estimate(int64(tok.Input), int64(tok.Cached5m), int64(tok.Cached1h), int64(maxOut))
+		tok.Cost = tok.price(m, maxOut)
 		out = append(out, ModelCost{Model: m, Tokens: tok, MaxTokens: maxOut})
 	}
 	slices.SortStableFunc(out, func(a, b ModelCost) int {

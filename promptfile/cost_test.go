@@ -101,3 +101,24 @@ func TestCostHandBuiltModelUsesDefaults(t *testing.T) {
 		t.Errorf("Cost = %s, want 0.675", got.Decimal())
 	}
 }
+
+// TestTokensPriceWithBothTTLs: a 1h breakpoint then a 5m one. Tokens keeps
+// what the 5m breakpoint adds beyond the 1h prefix; each part is priced once.
+func TestTokensPriceWithBothTTLs(t *testing.T) {
+	m, _ := DefaultCatalog().Lookup("claude-sonnet-4-6")
+	tok := Tokens{Input: 200, Cached1h: 100, Cached5m: 50}
+	e := tok.price(m, 0)
+	// 50 uncached × $3 + 50 × $3.75 (5m write) + 100 × $6 (1h write), per MTok.
+	if want, _ := ParseUSD("0.0009375"); e.CacheWriteUSD != want {
+		t.Errorf("first run %s, want %s", e.CacheWriteUSD, want)
+	}
+	// 50 uncached × $3 + 150 read × $0.30.
+	if want, _ := ParseUSD("0.000195"); e.CacheReadUSD != want {
+		t.Errorf("later runs %s, want %s", e.CacheReadUSD, want)
+	}
+	// Only a 5m breakpoint.
+	e = (&Tokens{Input: 200, Cached5m: 80}).price(m, 0)
+	if want, _ := ParseUSD("0.00066"); e.CacheWriteUSD != want { // 120 × 3 + 80 × 3.75
+		t.Errorf("5m only: %s, want %s", e.CacheWriteUSD, want)
+	}
+}

@@ -23,6 +23,17 @@ type Tokens struct {
 	Cost     Estimate
 }
 
+// price is the cost estimate of these tokens on m. Estimate takes the
+// prefixes up to each breakpoint; Cached5m holds only what the 5-minute
+// breakpoint adds beyond the 1-hour one, so the 5m prefix is their sum.
+func (t *Tokens) price(m *Model, maxTokens int) Estimate {
+	prefix5m := 0
+	if t.Cached5m > 0 {
+		prefix5m = t.Cached1h + t.Cached5m
+	}
+	return m.Estimate(int64(t.Input), int64(prefix5m), int64(t.Cached1h), int64(maxTokens))
+}
+
 // Fallbacks for a model the catalog does not know.
 const (
 	fallbackEncoding = "cl100k_base"
@@ -114,7 +125,7 @@ func (a *analysis) count() {
 	}
 	a.checkSize()
 	if r.Model != nil {
-		t.Cost = r.Model.Estimate(int64(t.Input), int64(t.Cached5m), int64(t.Cached1h), int64(r.MaxTokens))
+		t.Cost = t.price(r.Model, r.MaxTokens)
 	}
 }
 

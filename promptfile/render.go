@@ -171,7 +171,7 @@ func (a *analysis) varValue(p Part, span Span) string {
 			}
 		}
 	}
-	msg := "`" + p.Name + "` has no value: define it under `vars:`, in the test case, or pass --var " + p.Name + "=VALUE"
+	msg := "`" + p.Name + "` has no value: define it under `vars:`, in a test case, or pass --var " + p.Name + "=VALUE"
 	d := Diagnostic{Code: "var-undefined", Severity: Warning, Span: span, Message: msg, Fixes: a.defineVarFix(p.Name)}
 	if a.opts.Strict {
 		d.Severity = Error

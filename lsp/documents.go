@@ -14,6 +14,7 @@ import (
 type Document struct {
 	uri  uri.URI
 	path string // "" for documents that are not files
+	root string // its workspace root, found once: finding it may walk the disk
 	s    *Server
 
 	mu      sync.Mutex
@@ -38,6 +39,7 @@ type Snapshot struct {
 func newDocument(s *Server, u uri.URI, version int32, text []byte) *Document {
 	d := &Document{uri: u, path: fsPath(u), s: s, version: version, text: text,
 		wake: make(chan struct{}, 1), quit: make(chan struct{})}
+	d.root = s.rootFor(d.path)
 	go d.worker()
 	d.changed()
 	return d
@@ -79,7 +81,7 @@ func (d *Document) Snapshot() *Snapshot {
 	if d.snap != nil && d.snap.Version == d.version {
 		return d.snap
 	}
-	ws := d.s.workspaceFor(d.path)
+	ws := d.s.workspaceAt(d.root)
 	file := promptfile.Parse(d.text)
 	res := promptfile.Analyze(file, ws.engine(), promptfile.Options{Path: d.path})
 	d.snap = &Snapshot{Version: d.version, Text: d.text, File: file, Result: res, ws: ws}

@@ -84,7 +84,11 @@ func within(root, path string) bool {
 
 // workspaceFor returns the state of the root holding path, opening it once.
 func (s *Server) workspaceFor(path string) *workspaceState {
-	root := s.rootFor(path)
+	return s.workspaceAt(s.rootFor(path))
+}
+
+// workspaceAt returns the state of a root, opening it once.
+func (s *Server) workspaceAt(root string) *workspaceState {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if w, ok := s.workspaces[root]; ok {

@@ -40,9 +40,13 @@ func newDocument(s *Server, u uri.URI, version int32, text []byte) *Document {
 	d := &Document{uri: u, path: fsPath(u), s: s, version: version, text: text,
 		wake: make(chan struct{}, 1), quit: make(chan struct{})}
 	d.root = s.rootFor(d.path)
+	return d
+}
+
+// start begins publishing the document's diagnostics.
+func (d *Document) start() {
 	go d.worker()
 	d.changed()
-	return d
 }
 
 // changed wakes the worker; wakes coalesce, so a burst of keystrokes is

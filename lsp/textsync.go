@@ -17,12 +17,15 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	// Decoded strings share the message's buffer: a URI kept as a map key
 	// would keep the whole opened text alive.
 	td.URI = uri.URI(strings.Clone(string(td.URI)))
+	d := newDocument(s, td.URI, td.Version, []byte(td.Text))
 	s.mu.Lock()
-	if old, ok := s.docs[td.URI]; ok {
+	old := s.docs[td.URI]
+	s.docs[td.URI] = d
+	s.mu.Unlock()
+	if old != nil {
 		old.close()
 	}
-	s.docs[td.URI] = newDocument(s, td.URI, td.Version, []byte(td.Text))
-	s.mu.Unlock()
+	d.start() // once registered, so its first diagnostics are published
 	return nil
 }
 

@@ -1,12 +1,8 @@
 package lsp
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -14,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/claude-ls/claude-ls/internal/nvimtest"
 	"github.com/claude-ls/claude-ls/promptfile"
 )
 
@@ -21,7 +18,8 @@ import (
 // opens a prompt with claude-ls attached, as a user's config would, and
 // lsp/testdata/nvim/check.lua reports what the editor got. It asserts on the
 // diagnostics before and after an edit typed into the buffer (incremental
-// didChange), on hover, and on a clean shutdown.
+// didChange), on hover, and on a clean shutdown. internal/nvimtest runs
+// Neovim and shows all it can on failure.
 //
 // Without nvim on PATH the test is skipped, unless CI is set: then it fails.
 
@@ -47,7 +45,7 @@ const (
 	nvimTimeout = 60 * time.Second
 )
 
-// nvimReport is what check.lua writes.
+// nvimReport is what check.lua writes (nvimtest reads its error).
 type nvimReport struct {
 	Nvim         string            `json:"nvim"`
 	API          string            `json:"api"`
@@ -69,7 +67,6 @@ type nvimReport struct {
 		Code   int `json:"code"`
 		Signal int `json:"signal"`
 	} `json:"exit"`
-	Error string `json:"error"`
 }
 
 type nvimPublication struct {
@@ -99,93 +96,45 @@ type nvimState struct {
 	Nvim      []nvimD          `json:"nvim"`
 }
 
+// TestMain removes the claude-ls binary nvimtest.Build built.
+func TestMain(m *testing.M) { os.Exit(nvimtest.Main(m)) }
+
 func TestNeovim(t *testing.T) {
-	nvim, err := exec.LookPath("nvim")
-	if err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skip("nvim is not installed (Debian: apt-get install -y neovim); the editor test runs in CI, where a missing nvim fails")
-		}
-		t.Fatalf("CI is set but nvim is not on PATH (%v): .ci/run installs neovim", err)
-	}
+	nvimtest.Find(t)
 	script, err := filepath.Abs(filepath.Join("testdata", "nvim", "check.lua"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	tmp := t.TempDir()
 	tmp, _ = filepath.EvalSymlinks(tmp)
-	bin := buildClaudeLS(t, tmp)
+	bin := nvimtest.Build(t)
 
 	root := filepath.Join(tmp, "ws")
 	os.MkdirAll(filepath.Join(root, ".git"), 0o755)
 	file := filepath.Join(root, "tides.prompt")
 	writeFile(t, file, nvimPrompt)
-	out := filepath.Join(tmp, "report.json")
 	serverLog := filepath.Join(tmp, "claude-ls.log")
-	xdg := filepath.Join(tmp, "xdg") // keep Neovim away from the user's files
 
-	ctx, cancel := context.WithTimeout(context.Background(), nvimTimeout)
-	defer cancel()
-	args := []string{"--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", "luafile " + script}
-	cmd := exec.CommandContext(ctx, nvim, args...)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(),
-		"CLAUDE_LS_BIN="+bin,
-		"CLAUDE_LS_LOG="+serverLog,
-		"NVIM_TEST_ROOT="+root,
-		"NVIM_TEST_FILE="+file,
-		"NVIM_TEST_FIX="+nvimTypo+"=>"+nvimModel,
-		"NVIM_TEST_HOVER="+nvimModel,
-		"NVIM_TEST_OUT="+out,
-		"XDG_CONFIG_HOME="+filepath.Join(xdg, "config"),
-		"XDG_DATA_HOME="+filepath.Join(xdg, "data"),
-		"XDG_STATE_HOME="+filepath.Join(xdg, "state"),
-		"XDG_CACHE_HOME="+filepath.Join(xdg, "cache"),
-	)
-	var output bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &output, &output
-	cmd.WaitDelay = 5 * time.Second // the pipes may be held by claude-ls
-	start := time.Now()
-	runErr := cmd.Run()
-	took := time.Since(start)
-
-	// fail shows everything there is to see.
-	fail := func(format string, a ...any) {
-		t.Helper()
-		var b strings.Builder
-		fmt.Fprintf(&b, format, a...)
-		fmt.Fprintf(&b, "\n--- command: %s %s (in %s, took %s, err %v)", nvim, strings.Join(quoteArgs(args), " "), root, took.Round(time.Millisecond), runErr)
-		fmt.Fprintf(&b, "\n--- nvim output:\n%s", output.String())
-		for _, f := range []struct{ name, path string }{
-			{"report", out},
-			{"claude-ls log", serverLog},
-			{"nvim lsp.log", filepath.Join(xdg, "cache", "nvim", "lsp.log")},
-			{"nvim lsp.log", filepath.Join(xdg, "state", "nvim", "lsp.log")},
-		} {
-			if data, err := os.ReadFile(f.path); err == nil {
-				fmt.Fprintf(&b, "\n--- %s (%s):\n%s", f.name, f.path, tail(data, 8000))
-			}
-		}
-		t.Fatal(b.String())
-	}
-
-	if ctx.Err() != nil {
-		fail("nvim did not finish within %s", nvimTimeout)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		fail("no report from check.lua: %v", err)
-	}
+	run := nvimtest.Run(t, nvimtest.Options{
+		Script:  script,
+		Dir:     root,
+		Timeout: nvimTimeout,
+		Env: []string{
+			"CLAUDE_LS_BIN=" + bin,
+			"CLAUDE_LS_LOG=" + serverLog,
+			"NVIM_TEST_ROOT=" + root,
+			"NVIM_TEST_FILE=" + file,
+			"NVIM_TEST_FIX=" + nvimTypo + "=>" + nvimModel,
+			"NVIM_TEST_HOVER=" + nvimModel,
+		},
+		Logs: []nvimtest.Log{{Name: "claude-ls log", Path: serverLog}},
+	})
 	var r nvimReport
-	if err := json.Unmarshal(data, &r); err != nil {
-		fail("report: %v", err)
-	}
-	if r.Error != "" || runErr != nil {
-		fail("check.lua failed: %s", r.Error)
-	}
-	t.Logf("Neovim %s, started with %s, took %s", r.Nvim, r.API, took.Round(time.Millisecond))
+	run.Report(&r)
+	t.Logf("Neovim %s, started with %s, took %s", r.Nvim, r.API, run.Took.Round(time.Millisecond))
 
 	if r.Filetype != "prompt" || !r.Attached {
-		fail("filetype %q, attached %v: want prompt, true", r.Filetype, r.Attached)
+		run.Fatalf("filetype %q, attached %v: want prompt, true", r.Filetype, r.Attached)
 	}
 
 	// Before the edit: both problems, at their places, in what the server
@@ -197,7 +146,7 @@ func TestNeovim(t *testing.T) {
 		{Code: "sampling-removed", Severity: 1, Line: int(temp.Line), Character: int(temp.Character), EndLine: int(temp.Line), EndCharacter: int(temp.Character) + len("temperature: 0.5")},
 	}
 	if r.Before == nil || r.Before.Published == nil {
-		fail("no diagnostics before the edit")
+		run.Fatalf("no diagnostics before the edit")
 	}
 	checkPublished(t, "before the edit", r.Before.Published.Diagnostics, want)
 	checkNvim(t, "before the edit", r.Before.Nvim, want)
@@ -216,7 +165,7 @@ func TestNeovim(t *testing.T) {
 	// After the typo is fixed in the buffer: the diagnostics of the edited
 	// version (Neovim sends its changedtick) hold only sampling-removed.
 	if r.After == nil || r.After.Published == nil {
-		fail("no diagnostics after the edit")
+		run.Fatalf("no diagnostics after the edit")
 	}
 	if v := r.After.Published.Version; v == nil || *v != r.After.Version || *v <= r.Before.Version {
 		t.Errorf("after the edit: published version %v, buffer version %d (before %d)", deref(v), r.After.Version, r.Before.Version)
@@ -250,25 +199,8 @@ func TestNeovim(t *testing.T) {
 		t.Errorf("claude-ls exit after shutdown: %+v, want code 0", r.Exit)
 	}
 	if t.Failed() {
-		fail("see above")
+		run.Fatalf("see above")
 	}
-}
-
-// buildClaudeLS builds the binary into dir.
-func buildClaudeLS(t *testing.T, dir string) string {
-	t.Helper()
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		t.Fatalf("go is not on PATH: %v", err)
-	}
-	bin := filepath.Join(dir, "claude-ls")
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, goBin, "build", "-o", bin, "github.com/claude-ls/claude-ls/cmd/claude-ls")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
 }
 
 // checkPublished compares published diagnostics with want, by code, range
@@ -321,24 +253,6 @@ func windowForms(n int) []string {
 		forms = append(forms, strconv.Itoa(n/1000)+"K", strconv.Itoa(n/1000)+" K")
 	}
 	return forms
-}
-
-func quoteArgs(args []string) []string {
-	out := make([]string, len(args))
-	for i, a := range args {
-		if strings.ContainsAny(a, " '\"") {
-			a = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
-		}
-		out[i] = a
-	}
-	return out
-}
-
-func tail(data []byte, n int) string {
-	if len(data) > n {
-		return "…" + string(data[len(data)-n:])
-	}
-	return string(data)
 }
 
 func deref(v *int) any {

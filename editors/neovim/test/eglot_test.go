@@ -1,4 +1,4 @@
-package nvimtest
+package plugintest
 
 import (
 	"context"

@@ -3,26 +3,22 @@
 // runtimepath of `nvim --headless -u NONE`, claude-ls built from this tree,
 // and the fake Anthropic API of internal/fakeapi for the commands that call
 // it. plugin_check.lua does what a user does and reports what the editor
-// shows; this file asserts on it.
+// shows; this file asserts on it. internal/nvimtest runs Neovim and shows
+// all it can on failure.
 //
 // Without nvim on PATH the test is skipped, unless CI is set: then it fails.
-package nvimtest
+package plugintest
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/claude-ls/claude-ls/internal/fakeapi"
+	"github.com/claude-ls/claude-ls/internal/nvimtest"
 )
 
 // prompt has a typo'd model (model-unknown), which the script fixes, and one
@@ -60,11 +56,10 @@ const (
 	timeout = 150 * time.Second
 )
 
+// report is what plugin_check.lua writes (nvimtest reads its error and steps).
 type report struct {
 	Nvim          string   `json:"nvim"`
 	API           string   `json:"api"`
-	Error         string   `json:"error"`
-	Steps         []string `json:"steps"`
 	Notes         []note   `json:"notes"`
 	Filetype      string   `json:"filetype"`
 	Commentstring string   `json:"commentstring"`
@@ -141,20 +136,14 @@ type diagnostic struct {
 }
 
 func TestNeovimPlugin(t *testing.T) {
-	nvim, err := exec.LookPath("nvim")
-	if err != nil {
-		if os.Getenv("CI") == "" {
-			t.Skip("nvim is not installed (Debian: apt-get install -y neovim); the plugin test runs in CI, where a missing nvim fails")
-		}
-		t.Fatalf("CI is set but nvim is not on PATH (%v): .ci/run installs neovim", err)
-	}
+	nvimtest.Find(t)
 	pluginDir, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
 	}
 	script := filepath.Join(pluginDir, "test", "plugin_check.lua")
 	tmp, _ := filepath.EvalSymlinks(t.TempDir())
-	bin := buildClaudeLS(t)
+	bin := nvimtest.Build(t)
 
 	api := fakeapi.New()
 	defer api.Close()
@@ -173,73 +162,29 @@ func TestNeovimPlugin(t *testing.T) {
 	help, err := os.ReadFile(filepath.Join(pluginDir, "doc", "claude-ls.txt"))
 	must(t, err)
 	must(t, os.WriteFile(filepath.Join(docRoot, "doc", "claude-ls.txt"), help, 0o644))
-	out := filepath.Join(tmp, "report.json")
 	serverLog := filepath.Join(tmp, "claude-ls.log")
-	xdg := filepath.Join(tmp, "xdg")
 
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	args := []string{"--headless", "-u", "NONE", "-i", "NONE", "-n", "--cmd", "set rtp^=" + pluginDir, "-c", "luafile " + script}
-	cmd := exec.CommandContext(ctx, nvim, args...)
-	cmd.Dir = ws
-	cmd.Env = append(os.Environ(),
-		"CLAUDE_LS_BIN="+bin,
-		"CLAUDE_LS_LOG="+serverLog,
-		"TEST_FILE="+file,
-		"TEST_FILE2="+file2,
-		"TEST_FIX="+typo+"=>"+model,
-		"TEST_MODEL="+model,
-		"TEST_DOC="+docRoot,
-		"TEST_OUT="+out,
-		"ANTHROPIC_API_KEY="+fakeKey,
-		"ANTHROPIC_BASE_URL="+api.URL,
-		"XDG_CONFIG_HOME="+filepath.Join(xdg, "config"),
-		"XDG_DATA_HOME="+filepath.Join(xdg, "data"),
-		"XDG_STATE_HOME="+filepath.Join(xdg, "state"),
-		"XDG_CACHE_HOME="+filepath.Join(xdg, "cache"),
-	)
-	var output bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &output, &output
-	cmd.WaitDelay = 5 * time.Second // the pipes may be held by claude-ls
-	start := time.Now()
-	runErr := cmd.Run()
-	took := time.Since(start)
-
+	run := nvimtest.Run(t, nvimtest.Options{
+		Script:  script,
+		Args:    []string{"--cmd", "set rtp^=" + pluginDir},
+		Dir:     ws,
+		Timeout: timeout,
+		Env: []string{
+			"CLAUDE_LS_BIN=" + bin,
+			"CLAUDE_LS_LOG=" + serverLog,
+			"TEST_FILE=" + file,
+			"TEST_FILE2=" + file2,
+			"TEST_FIX=" + typo + "=>" + model,
+			"TEST_MODEL=" + model,
+			"TEST_DOC=" + docRoot,
+			"ANTHROPIC_API_KEY=" + fakeKey,
+			"ANTHROPIC_BASE_URL=" + api.URL,
+		},
+		Logs: []nvimtest.Log{{Name: "claude-ls log", Path: serverLog}},
+	})
 	var r report
-	fail := func(format string, a ...any) {
-		t.Helper()
-		var b strings.Builder
-		fmt.Fprintf(&b, format, a...)
-		fmt.Fprintf(&b, "\n--- nvim %s (in %s, took %s, err %v)", strings.Join(args, " "), ws, took.Round(time.Millisecond), runErr)
-		fmt.Fprintf(&b, "\n--- steps done: %q", r.Steps)
-		fmt.Fprintf(&b, "\n--- nvim output:\n%s", output.String())
-		for _, f := range []struct{ name, path string }{
-			{"report", out},
-			{"claude-ls log", serverLog},
-			{"nvim lsp.log", filepath.Join(xdg, "cache", "nvim", "lsp.log")},
-			{"nvim lsp.log", filepath.Join(xdg, "state", "nvim", "lsp.log")},
-		} {
-			if data, err := os.ReadFile(f.path); err == nil {
-				fmt.Fprintf(&b, "\n--- %s (%s):\n%s", f.name, f.path, tail(data, 8000))
-			}
-		}
-		t.Fatal(b.String())
-	}
-
-	if ctx.Err() != nil {
-		fail("nvim did not finish within %s", timeout)
-	}
-	data, err := os.ReadFile(out)
-	if err != nil {
-		fail("no report from plugin_check.lua: %v", err)
-	}
-	if err := json.Unmarshal(data, &r); err != nil {
-		fail("report: %v", err)
-	}
-	if r.Error != "" || runErr != nil {
-		fail("plugin_check.lua failed: %s", r.Error)
-	}
-	t.Logf("Neovim %s, started with %s, inlay hints as %s, took %s", r.Nvim, r.API, r.HintsMode, took.Round(time.Millisecond))
+	run.Report(&r)
+	t.Logf("Neovim %s, started with %s, inlay hints as %s, took %s", r.Nvim, r.API, r.HintsMode, run.Took.Round(time.Millisecond))
 
 	// ftdetect and ftplugin.
 	if r.Filetype != "prompt" {
@@ -398,7 +343,7 @@ func TestNeovimPlugin(t *testing.T) {
 		t.Error("claude-ls did not stop")
 	}
 	if t.Failed() {
-		fail("see above")
+		run.Fatalf("see above")
 	}
 }
 
@@ -430,41 +375,11 @@ func containsAll(s string, subs ...string) bool {
 	return true
 }
 
-var build struct {
-	once sync.Once
-	dir  string
-	bin  string
-	err  error
-	out  []byte
-}
+// buildClaudeLS is nvimtest.Build, for eglot_test.go.
+func buildClaudeLS(t *testing.T) string { return nvimtest.Build(t) }
 
-// buildClaudeLS builds the binary of this tree once for the package's tests.
-func buildClaudeLS(t *testing.T) string {
-	t.Helper()
-	build.once.Do(func() {
-		build.dir, build.err = os.MkdirTemp("", "claude-ls-editor-tests-")
-		if build.err != nil {
-			return
-		}
-		build.bin = filepath.Join(build.dir, "claude-ls")
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", build.bin, "github.com/claude-ls/claude-ls/cmd/claude-ls")
-		build.out, build.err = cmd.CombinedOutput()
-	})
-	if build.err != nil {
-		t.Fatalf("go build: %v\n%s", build.err, build.out)
-	}
-	return build.bin
-}
-
-func TestMain(m *testing.M) {
-	code := m.Run()
-	if build.dir != "" {
-		os.RemoveAll(build.dir)
-	}
-	os.Exit(code)
-}
+// TestMain removes the claude-ls binary nvimtest.Build built.
+func TestMain(m *testing.M) { os.Exit(nvimtest.Main(m)) }
 
 func must(t *testing.T, err error) {
 	t.Helper()

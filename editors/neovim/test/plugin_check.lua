@@ -11,7 +11,8 @@
 --   TEST_FIX        "old=>new": the edit that fixes the prompt's typo
 --   TEST_MODEL      the model id to hover on (after the fix)
 --   TEST_DOC        a folder holding a copy of doc/claude-ls.txt in doc/
---   TEST_OUT        where to write the report (JSON)
+--   NVIMTEST_LUA    internal/nvimtest/nvimtest.lua, the shared helpers
+--   NVIMTEST_REPORT where to write the report (JSON)
 --
 -- It records what the editor shows: filetype, options, folds, syntax groups
 -- at marked places, diagnostics, hover, inlay hints and code lenses, and the
@@ -19,10 +20,11 @@
 -- :ClaudeExport and :checkhealth claude-ls. The Go test asserts on it. Every
 -- wait has a deadline; any error lands in the report's "error" field.
 
-local WAIT = 20000
+local T = dofile(assert(os.getenv('NVIMTEST_LUA'), 'NVIMTEST_LUA is not set'))
+local env, wait, find, diagnostics = T.env, T.wait, T.find, T.diagnostics
 
 local report = {
-  nvim = string.format('%d.%d.%d', vim.version().major, vim.version().minor, vim.version().patch),
+  nvim = T.version(),
   notes = {},
   steps = {},
 }
@@ -32,19 +34,8 @@ vim.notify = function(msg, level)
   table.insert(report.notes, { msg = tostring(msg), level = level or vim.log.levels.INFO })
 end
 
-local function env(name)
-  local v = os.getenv(name)
-  assert(v and v ~= '', 'environment variable ' .. name .. ' is not set')
-  return v
-end
-
 local function step(name)
   table.insert(report.steps, name)
-end
-
-local function wait(what, fn)
-  local ok = vim.wait(WAIT, fn, 20)
-  assert(ok, 'timed out after ' .. WAIT .. ' ms waiting for ' .. what)
 end
 
 -- The first note (after index from) whose text contains s.
@@ -55,32 +46,6 @@ local function note_with(s, from)
     end
   end
   return nil
-end
-
--- 1-based line and column of the first occurrence of text (plain), plus an
--- offset into it.
-local function find(bufnr, text, offset)
-  for i, l in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
-    local s = l:find(text, 1, true)
-    if s then
-      return i, s + (offset or 0)
-    end
-  end
-  error('text not found in the buffer: ' .. text)
-end
-
-local function diagnostics(bufnr)
-  local out = {}
-  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    table.insert(out, {
-      code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code),
-      severity = d.severity,
-      lnum = d.lnum,
-      col = d.col,
-      message = d.message,
-    })
-  end
-  return out
 end
 
 local function has_code(list, code)
@@ -261,7 +226,7 @@ local function main()
   step('hover')
   local hl, hc = find(buf, model, 2)
   local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = hl - 1, character = hc - 1 } }
-  local results = vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, WAIT)
+  local results = vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, T.WAIT)
   local r = results and results[client.id]
   if r and r.result and r.result.contents then
     report.hover = table.concat(vim.lsp.util.convert_input_to_markdown_lines(r.result.contents), '\n')
@@ -407,17 +372,4 @@ local function main()
   report.stopped = exited
 end
 
-local ok, err = xpcall(main, debug.traceback)
-if not ok then
-  report.error = tostring(err)
-end
-local out = os.getenv('TEST_OUT')
-if out and out ~= '' then
-  vim.fn.writefile({ vim.fn.json_encode(report) }, out)
-end
-if ok then
-  vim.cmd('qall!')
-else
-  io.stderr:write(tostring(err) .. '\n')
-  vim.cmd('cquit! 1')
-end
+T.finish(report, main)

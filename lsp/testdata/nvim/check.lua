@@ -11,7 +11,8 @@
 --   NVIM_TEST_FILE  the .prompt file to open
 --   NVIM_TEST_FIX   "old=>new": an edit to make after the first diagnostics
 --   NVIM_TEST_HOVER text to hover on, after the edit (first occurrence)
---   NVIM_TEST_OUT   where to write the report, as JSON
+--   NVIMTEST_LUA    internal/nvimtest/nvimtest.lua, the shared helpers
+--   NVIMTEST_REPORT where to write the report, as JSON
 --
 -- The report holds what the editor received: every publishDiagnostics
 -- notification, Neovim's own view of the buffer's diagnostics before and
@@ -19,20 +20,13 @@
 -- the report gets an "error" field (with a traceback) and Neovim exits 1.
 -- Every wait has a deadline, so the script cannot hang.
 
-local WAIT_MS = 20000
+local T = dofile(assert(os.getenv('NVIMTEST_LUA'), 'NVIMTEST_LUA is not set'))
+local env, wait = T.env, T.wait
 
 local report = {
-  nvim = tostring(vim.version().major) .. '.' .. vim.version().minor .. '.' .. vim.version().patch,
+  nvim = T.version(),
   publications = {},
 }
-
-local function env(name)
-  local v = os.getenv(name)
-  if v == nil or v == '' then
-    error('environment variable ' .. name .. ' is not set')
-  end
-  return v
-end
 
 local function simplify(diags)
   local out = {}
@@ -46,21 +40,6 @@ local function simplify(diags)
       character = d.range.start.character,
       end_line = d.range['end'].line,
       end_character = d.range['end'].character,
-    })
-  end
-  return out
-end
-
--- Neovim's view: what vim.diagnostic holds for the buffer.
-local function nvim_diagnostics(bufnr)
-  local out = {}
-  for _, d in ipairs(vim.diagnostic.get(bufnr)) do
-    table.insert(out, {
-      code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code),
-      message = d.message,
-      severity = d.severity,
-      lnum = d.lnum,
-      col = d.col,
     })
   end
   return out
@@ -126,11 +105,10 @@ local function main()
   local uri = vim.uri_from_bufnr(bufnr)
   report.uri = uri
 
-  local ok = vim.wait(WAIT_MS, function()
+  wait('claude-ls to initialize', function()
     local c = vim.lsp.get_client_by_id(client_id)
     return c ~= nil and c.initialized
-  end, 10)
-  assert(ok, 'claude-ls did not initialize within ' .. WAIT_MS .. ' ms')
+  end)
   local client = vim.lsp.get_client_by_id(client_id)
   report.attached = vim.lsp.buf_is_attached(bufnr, client_id)
 
@@ -157,60 +135,40 @@ local function main()
     return nil
   end
 
-  ok = vim.wait(WAIT_MS, function() return published_for_current() ~= nil end, 10)
-  assert(ok, 'no diagnostics for ' .. uri .. ' within ' .. WAIT_MS .. ' ms')
+  wait('diagnostics for ' .. uri, function() return published_for_current() ~= nil end)
   report.before = {
     version = buf_version(),
     published = published_for_current(),
-    nvim = nvim_diagnostics(bufnr),
+    nvim = T.diagnostics(bufnr),
   }
 
   -- An edit, as typed: Neovim sends it as an incremental didChange.
-  local lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
-  local row, col
-  for i, l in ipairs(lines) do
-    local s = l:find(fix_old, 1, true)
-    if s then
-      row, col = i - 1, s - 1
-      break
-    end
-  end
-  assert(row, 'text to fix not found: ' .. fix_old)
-  vim.api.nvim_buf_set_text(bufnr, row, col, row, col + #fix_old, { fix_new })
+  local row, col = T.find(bufnr, fix_old)
+  vim.api.nvim_buf_set_text(bufnr, row - 1, col - 1, row - 1, col - 1 + #fix_old, { fix_new })
 
-  ok = vim.wait(WAIT_MS, function()
+  wait('diagnostics for the edited version ' .. tostring(buf_version()), function()
     local p = published_for_current()
     return p ~= nil and p.version ~= nil
-  end, 10)
-  assert(ok, 'no diagnostics for the edited version ' .. tostring(buf_version()))
+  end)
   report.after = {
     version = buf_version(),
     published = published_for_current(),
-    nvim = nvim_diagnostics(bufnr),
+    nvim = T.diagnostics(bufnr),
   }
 
-  -- Hover on the first occurrence of hover_at, synchronously.
-  lines = vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)
-  local hrow, hcol
-  for i, l in ipairs(lines) do
-    local s = l:find(hover_at, 1, true)
-    if s then
-      hrow, hcol = i - 1, s - 1
-      break
-    end
-  end
-  assert(hrow, 'hover text not found: ' .. hover_at)
+  -- Hover two characters into the first occurrence of hover_at, synchronously.
+  local hrow, hcol = T.find(bufnr, hover_at, 2)
   -- The line is ASCII up to there, so bytes are UTF-16 units.
-  local params = { textDocument = { uri = uri }, position = { line = hrow, character = hcol + 2 } }
+  local params = { textDocument = { uri = uri }, position = { line = hrow - 1, character = hcol - 1 } }
   local advertised
   if client.server_capabilities then
     advertised = client.server_capabilities.hoverProvider and true or false
   else
     advertised = client.resolved_capabilities.hover and true or false
   end
-  report.hover = { advertised = advertised, line = hrow, character = hcol + 2 }
+  report.hover = { advertised = advertised, line = hrow - 1, character = hcol - 1 }
   if advertised then
-    local results, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', params, WAIT_MS)
+    local results, err = vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', params, T.WAIT)
     assert(results, 'hover: ' .. tostring(err))
     local r = results[client_id]
     report.hover.answered = r ~= nil
@@ -224,7 +182,7 @@ local function main()
   else
     -- Neovim sends no request for a method the server did not advertise;
     -- ask anyway, to record what the server answers.
-    local r, err = client.request_sync('textDocument/hover', params, WAIT_MS, bufnr)
+    local r, err = client.request_sync('textDocument/hover', params, T.WAIT, bufnr)
     report.hover.answered = r ~= nil
     if r then
       report.hover.error = r.err and (r.err.message or tostring(r.err)) or nil
@@ -235,24 +193,8 @@ local function main()
 
   -- Stop: shutdown then exit; the server must exit 0.
   vim.lsp.stop_client(client_id)
-  ok = vim.wait(WAIT_MS, function() return exited ~= nil end, 10)
-  assert(ok, 'claude-ls did not exit within ' .. WAIT_MS .. ' ms of shutdown')
+  wait('claude-ls to exit after shutdown', function() return exited ~= nil end)
   report.exit = exited
 end
 
-local ok, err = xpcall(main, debug.traceback)
-if not ok then
-  report.error = tostring(err)
-end
-local out = os.getenv('NVIM_TEST_OUT')
-if out and out ~= '' then
-  vim.fn.writefile({ vim.fn.json_encode(report) }, out)
-else
-  io.stderr:write(vim.fn.json_encode(report) .. '\n')
-end
-if ok then
-  vim.cmd('qall!')
-else
-  io.stderr:write(tostring(err) .. '\n')
-  vim.cmd('cquit! 1')
-end
+T.finish(report, main)

@@ -135,3 +135,23 @@ func TestCancelRequestIsHarmless(t *testing.T) {
 		t.Errorf("after cancels: %v %v", h, err)
 	}
 }
+
+func TestConfigPathAndBudgetSettings(t *testing.T) {
+	api := withAPI(t)
+	c := newTestClient(t, map[string]string{
+		"a.prompt":             "user:\nhi\n",
+		"config/claude-ls.yml": "default_model: claude-haiku-4-5\ndefault_max_tokens: 64\n",
+	}, clientOptions{initOptions: map[string]any{"configPath": "config/claude-ls.yml", "confirmAboveUsd": "0.0000001"}})
+	u := c.open("a.prompt")
+	// The config named by configPath is the workspace's: its defaults apply.
+	p := c.waitVersion(u, 1)
+	if got := strings.Join(codes(p), ","); got != "max-tokens-default" {
+		t.Errorf("diagnostics with configPath: %s", got)
+	}
+	// The budget settings stand in for a config without a budget: the run asks.
+	c.execute(CommandRun, u, nil, "")
+	c.waitFor("the question", func() bool { return len(c.asked) == 1 })
+	if len(api.Requests()) != 0 {
+		t.Error("ran without asking")
+	}
+}

@@ -109,7 +109,7 @@ func hoverBlock(r *promptfile.Result, b *promptfile.Block) string {
 	}
 	sb.WriteString(approxTokens(rb.Tokens))
 	if r.Model != nil {
-		fmt.Fprintf(&sb, " · %s input on `%s` ($%s / MTok)", blockCost(r, rb.Tokens), r.Model.ID, r.Model.Pricing.InputPerMTok.Decimal())
+		fmt.Fprintf(&sb, " · %s input on `%s` ($%s / MTok)", r.InputCost(rb.Tokens), r.Model.ID, r.Model.Pricing.InputPerMTok.Decimal())
 	} else {
 		sb.WriteString(" · " + noPrice(r))
 	}
@@ -404,7 +404,7 @@ func hoverKey(r *promptfile.Result, key string, e *promptfile.Entry) string {
 			if rb.Block.Role == promptfile.System && rb.Block.Line == e.KeyAt && rb.Text != "" {
 				sb.WriteString("\n\nThis system prompt: " + approxTokens(rb.Tokens))
 				if r.Model != nil {
-					sb.WriteString(" · " + blockCost(r, rb.Tokens).String())
+					sb.WriteString(" · " + r.InputCost(rb.Tokens).String())
 				} else {
 					sb.WriteString(" · " + noPrice(r))
 				}
@@ -490,7 +490,7 @@ func hoverInclude(r *promptfile.Result, t promptfile.Target, read func(string) (
 	}
 	fmt.Fprintf(&sb, "%s · %s", bytesText(size), approxTokens(inc.Tokens))
 	if r.Model != nil {
-		sb.WriteString(" · " + blockCost(r, inc.Tokens).String() + " input")
+		sb.WriteString(" · " + r.InputCost(inc.Tokens).String() + " input")
 	} else {
 		sb.WriteString(" · " + noPrice(r))
 	}

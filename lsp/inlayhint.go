@@ -78,7 +78,7 @@ func inlayHints(f *promptfile.File, r *promptfile.Result, span promptfile.Span) 
 		}
 		tip := fmt.Sprintf("%s: %s", inc.Part.Name, approxTokens(inc.Tokens))
 		if r.Model != nil {
-			tip += " · " + blockCost(r, inc.Tokens).String() + " input"
+			tip += " · " + r.InputCost(inc.Tokens).String() + " input"
 		} else {
 			tip += " · " + noPrice(r)
 		}
@@ -102,7 +102,7 @@ func blockLabel(r *promptfile.Result, tokens int) string {
 	if r.Model == nil {
 		return approxTokens(tokens) + " · no price"
 	}
-	return approxTokens(tokens) + " · " + blockCost(r, tokens).String()
+	return approxTokens(tokens) + " · " + r.InputCost(tokens).String()
 }
 
 func blockTooltip(r *promptfile.Result, msgs messageIndex, rb *promptfile.RenderedBlock) string {
@@ -112,7 +112,7 @@ func blockTooltip(r *promptfile.Result, msgs messageIndex, rb *promptfile.Render
 	}
 	tip := fmt.Sprintf("%s: %s", kind, approxTokens(rb.Tokens))
 	if r.Model != nil {
-		tip += fmt.Sprintf(", %s input on %s", blockCost(r, rb.Tokens), r.Model.ID)
+		tip += fmt.Sprintf(", %s input on %s", r.InputCost(rb.Tokens), r.Model.ID)
 	} else {
 		tip += ", " + noPrice(r)
 	}
@@ -130,11 +130,6 @@ func blockTooltip(r *promptfile.Result, msgs messageIndex, rb *promptfile.Render
 
 // approxTokens is `≈ 1,234 tok`.
 func approxTokens(n int) string { return "≈ " + promptfile.GroupDigits(n) + " tok" }
-
-// blockCost is what tokens of this request's input cost, uncached.
-func blockCost(r *promptfile.Result, tokens int) promptfile.USD {
-	return r.Model.InputCost(int64(tokens), int64(r.Tokens.Input))
-}
 
 // noPrice says why there is no price, instead of showing $0.
 func noPrice(r *promptfile.Result) string {

@@ -58,7 +58,7 @@ func (s *Server) summary(d *Document) Summary {
 		}
 		sb := SummaryBlock{Role: string(rb.Block.Role), Line: snap.File.Map.Line(at), Tokens: rb.Tokens, Cache: rb.Block.Cache}
 		if r.Model != nil {
-			sb.InputUSD = r.Model.Cost(promptfile.Usage{Input: int64(rb.Tokens)}, false).Decimal()
+			sb.InputUSD = r.InputCost(rb.Tokens).Decimal()
 		}
 		out.Blocks = append(out.Blocks, sb)
 	}

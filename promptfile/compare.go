@@ -20,6 +20,13 @@ func (m *Model) InputCost(tokens, requestInput int64) USD {
 	return CostOf(max(tokens, 0), in, MultiplierOne)
 }
 
+// InputCost is what tokens of this rendering's input cost uncached, at the
+// price tier the whole request falls in (a block of a long prompt is priced
+// as part of it); 0 without a known model.
+func (r *Result) InputCost(tokens int) USD {
+	return r.Model.InputCost(int64(tokens), int64(r.Tokens.Input))
+}
+
 // Breakpoint is the request prefix a cache attribute marks: tools, the
 // system prompt and the messages up to and including its block.
 type Breakpoint struct {

@@ -124,3 +124,24 @@ func TestInputCost(t *testing.T) {
 		t.Error("nil model: want 0")
 	}
 }
+
+// TestResultInputCostUsesTheRequestsTier: on a model with long-prompt
+// prices, a small block of a long request costs the long-prompt price.
+func TestResultInputCostUsesTheRequestsTier(t *testing.T) {
+	m, ok := DefaultCatalog().Lookup("claude-haiku-5-5")
+	if !ok || m.Pricing.LongContext == nil {
+		t.Fatal("claude-haiku-5-5 with a long-context tier expected in the catalog")
+	}
+	short := &Result{Model: m, Tokens: Tokens{Input: 1_000}}
+	long := &Result{Model: m, Tokens: Tokens{Input: 150_000}}
+	// $0.10 / MTok below 100K input, $0.50 above.
+	if got, want := short.InputCost(1_000), m.Cost(Usage{Input: 1_000}, false); got != want {
+		t.Errorf("short request: %s, want %s", got, want)
+	}
+	if got, want := long.InputCost(1_000), USD(1_000)*m.Pricing.LongContext.InputPerMTok/1_000_000; got != want {
+		t.Errorf("block of a long request: %s, want %s", got, want)
+	}
+	if (&Result{Tokens: Tokens{Input: 10}}).InputCost(10) != 0 {
+		t.Error("unknown model: want no price")
+	}
+}

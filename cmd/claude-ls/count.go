@@ -127,7 +127,7 @@ func countOf(path string, res *promptfile.Result) countJSON {
 		}
 		b := countBlockJSON{Role: string(rb.Block.Role), Line: line + 1, Tokens: rb.Tokens, Cache: rb.Block.Cache}
 		if res.Model != nil {
-			b.Cost = usdJSON(res.Model.Cost(promptfile.Usage{Input: int64(rb.Tokens)}, false))
+			b.Cost = usdJSON(res.InputCost(rb.Tokens))
 		}
 		c.Blocks = append(c.Blocks, b)
 	}
@@ -156,7 +156,7 @@ func printCount(w io.Writer, c countJSON, res *promptfile.Result) {
 	for _, b := range c.Blocks {
 		var cost promptfile.USD
 		if res.Model != nil {
-			cost = res.Model.Cost(promptfile.Usage{Input: int64(b.Tokens)}, false)
+			cost = res.InputCost(b.Tokens)
 		}
 		attr := ""
 		if b.Cache != "" {
@@ -167,7 +167,7 @@ func printCount(w io.Writer, c countJSON, res *promptfile.Result) {
 	if c.ToolsTokens > 0 {
 		var cost promptfile.USD
 		if res.Model != nil {
-			cost = res.Model.Cost(promptfile.Usage{Input: int64(c.ToolsTokens)}, false)
+			cost = res.InputCost(c.ToolsTokens)
 		}
 		fmt.Fprintf(tw, "\ttools\t%s\t%s\t\t\n", group(c.ToolsTokens), costText(res, cost))
 	}

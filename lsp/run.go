@@ -189,7 +189,7 @@ func (s *Server) run(ctx context.Context, job *runJob) {
 		return
 	}
 	cost := workbench.CostOf(res.Model, reply.Usage, false)
-	summary := runSummary(reply, cost, res.Model != nil)
+	summary := reply.Summary(cost, res.Model != nil)
 	fmt.Fprintf(out, "\n\n---\n%s\n", summary)
 	defer prog.end(bg, summary) // last, when the record and the append are done
 
@@ -204,18 +204,6 @@ func (s *Server) run(ctx context.Context, job *runJob) {
 	if job.appendReply {
 		s.appendReply(bg, d, job.version, reply.Text, resultPath)
 	}
-}
-
-// runSummary is the footer of a result file, the same line the CLI prints.
-func runSummary(r *workbench.Reply, cost promptfile.USD, priced bool) string {
-	u := r.Usage
-	costText := cost.String()
-	if !priced {
-		costText = "cost unknown"
-	}
-	return fmt.Sprintf("%s · in %s · cache write %s · cache read %s · out %s · %s · %.2f s · %s",
-		r.Model, promptfile.GroupDigits(int(u.InputTokens)), promptfile.GroupDigits(int(u.CacheWriteTokens)), promptfile.GroupDigits(int(u.CacheReadTokens)),
-		promptfile.GroupDigits(int(u.OutputTokens)), costText, r.Latency.Seconds(), r.StopReason)
 }
 
 func firstError(res *promptfile.Result) string {

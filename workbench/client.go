@@ -11,6 +11,8 @@ import (
 
 	"github.com/anthropics/anthropic-sdk-go/v2"
 	"github.com/anthropics/anthropic-sdk-go/v2/option"
+
+	"github.com/claude-ls/claude-ls/promptfile"
 )
 
 // MaxRetries is how often a request is retried on 408, 409, 429, 5xx and
@@ -144,6 +146,21 @@ func (c *Client) Send(ctx context.Context, body []byte, version string, stream b
 	r := replyOf(&msg)
 	r.Latency, r.FirstToken = time.Since(start), first
 	return r, nil
+}
+
+// Summary is the line that ends a run, in the terminal and in the
+// editor's result file: model, usage, real cost, latency, stop reason.
+func (r *Reply) Summary(cost promptfile.USD, priced bool) string {
+	u := r.Usage
+	costText := cost.String()
+	if !priced {
+		costText = "cost unknown (model not in the catalog)"
+	}
+	line := fmt.Sprintf("%s · in %s", r.Model, promptfile.GroupDigits(int(u.InputTokens)))
+	if u.CacheWriteTokens+u.CacheReadTokens > 0 {
+		line += fmt.Sprintf(" (cache write %s, read %s)", promptfile.GroupDigits(int(u.CacheWriteTokens)), promptfile.GroupDigits(int(u.CacheReadTokens)))
+	}
+	return line + fmt.Sprintf(" · out %s · %s · %.2f s · %s", promptfile.GroupDigits(int(u.OutputTokens)), costText, r.Latency.Seconds(), r.StopReason)
 }
 
 func replyOf(msg *anthropic.Message) *Reply {

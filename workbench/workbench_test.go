@@ -297,3 +297,15 @@ func TestCalibrationAndCountCache(t *testing.T) {
 		t.Errorf("cache %d %v", n, ok)
 	}
 }
+
+func TestReplySummary(t *testing.T) {
+	r := &Reply{Model: "claude-sonnet-4-6", StopReason: "end_turn", Latency: 1234 * time.Millisecond,
+		Usage: Usage{InputTokens: 1200, OutputTokens: 56}}
+	if got := r.Summary(promptfile.USD(4_440_000_000), true); got != "claude-sonnet-4-6 · in 1,200 · out 56 · $0.0044 · 1.23 s · end_turn" {
+		t.Errorf("plain: %q", got)
+	}
+	r.Usage.CacheWriteTokens, r.Usage.CacheReadTokens = 3000, 0
+	if got := r.Summary(0, false); got != "claude-sonnet-4-6 · in 1,200 (cache write 3,000, read 0) · out 56 · cost unknown (model not in the catalog) · 1.23 s · end_turn" {
+		t.Errorf("cached, unpriced: %q", got)
+	}
+}

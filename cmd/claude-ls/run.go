@@ -87,7 +87,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout)
 	}
 	cost := workbench.CostOf(res.Model, reply.Usage, false)
-	fmt.Fprintln(stderr, summaryLine(reply, cost, res.Model != nil))
+	fmt.Fprintln(stderr, reply.Summary(cost, res.Model != nil))
 	rel, _ := filepath.Rel(ws.Root, absPath(path))
 	rec := workbench.Record{Time: time.Now().UTC(), Prompt: filepath.ToSlash(rel), Test: *test, Model: reply.Model,
 		RequestHash: workbench.RequestHash(body, res.Version), Usage: reply.Usage, CostUSD: cost,
@@ -98,20 +98,6 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	real := reply.Usage.InputTokens + reply.Usage.CacheWriteTokens + reply.Usage.CacheReadTokens
 	workbench.Calibrate(ws.Root, res.ModelID, real, int64(res.Tokens.Raw))
 	return exitOK
-}
-
-// summaryLine is what a run prints after the reply: model, usage, cost, time.
-func summaryLine(r *workbench.Reply, cost promptfile.USD, priced bool) string {
-	u := r.Usage
-	costText := cost.String()
-	if !priced {
-		costText = "cost unknown (model not in the catalog)"
-	}
-	line := fmt.Sprintf("%s · in %s", r.Model, promptfile.GroupDigits(int(u.InputTokens)))
-	if u.CacheWriteTokens+u.CacheReadTokens > 0 {
-		line += fmt.Sprintf(" (cache write %s, read %s)", promptfile.GroupDigits(int(u.CacheWriteTokens)), promptfile.GroupDigits(int(u.CacheReadTokens)))
-	}
-	return line + fmt.Sprintf(" · out %s · %s · %.2f s · %s", promptfile.GroupDigits(int(u.OutputTokens)), costText, r.Latency.Seconds(), r.StopReason)
 }
 
 func pathPrefixed(path string, p *workbench.Problem) string {

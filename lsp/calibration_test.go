@@ -37,3 +37,18 @@ func TestHoverSaysWhenNotCalibrated(t *testing.T) {
 		t.Errorf("fresh workspace:\n%s", md)
 	}
 }
+
+func TestARunCalibratesTheOpenPrompts(t *testing.T) {
+	withAPI(t)
+	c := newTestClient(t, map[string]string{"a.prompt": runPrompt})
+	u := c.open("a.prompt")
+	c.waitVersion(u, 1)
+	if md := hoverText(t, c, c.pos(u, "user:"), u); !strings.Contains(md, "not calibrated yet") {
+		t.Fatalf("before the run:\n%s", md)
+	}
+	c.execute(CommandRun, u, nil, "cal")
+	c.progressEnd("cal")
+	if md := hoverText(t, c, c.pos(u, "user:"), u); !strings.Contains(md, "the factor measured from 1 real count") {
+		t.Errorf("after the run:\n%s", md)
+	}
+}

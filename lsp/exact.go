@@ -64,7 +64,7 @@ func (s *Server) countExact(ctx context.Context, d *Document, quiet bool) {
 			return
 		}
 		workbench.StoreCount(ws.ws.Root, hash, n)
-		workbench.Calibrate(ws.ws.Root, res.ModelID, n, int64(res.Tokens.Raw))
+		s.calibrate(ws, res, n)
 	}
 	s.exact.mu.Lock()
 	s.exact.byURI[d.uri] = exactCount{version: snap.Version, tokens: n}

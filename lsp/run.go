@@ -200,7 +200,7 @@ func (s *Server) run(ctx context.Context, job *runJob) {
 	if err := workbench.AppendRecord(ws.ws.Root, rec, key); err != nil {
 		s.showMessage(bg, protocol.MessageTypeWarning, "the run was not recorded: "+err.Error())
 	}
-	workbench.Calibrate(ws.ws.Root, res.ModelID, reply.Usage.InputTokens+reply.Usage.CacheWriteTokens+reply.Usage.CacheReadTokens, int64(res.Tokens.Raw))
+	s.calibrate(ws, res, reply.Usage.InputTokens+reply.Usage.CacheWriteTokens+reply.Usage.CacheReadTokens)
 	if job.appendReply {
 		s.appendReply(bg, d, job.version, reply.Text, resultPath)
 	}

@@ -116,6 +116,25 @@ func (s *Server) workspaceAt(root string) *workspaceState {
 	return w
 }
 
+// calibrate records a real input count of a rendering and reopens its
+// workspace, so the estimates of every open prompt there use the new factor.
+func (s *Server) calibrate(w *workspaceState, res *promptfile.Result, real int64) {
+	if err := workbench.Calibrate(w.ws.Root, res.ModelID, real, int64(res.Tokens.Raw)); err != nil {
+		s.log.Warn("calibration not saved", "error", err)
+		return
+	}
+	s.mu.Lock()
+	if s.workspaces[w.ws.Root] == w {
+		delete(s.workspaces, w.ws.Root)
+	}
+	s.mu.Unlock()
+	for _, d := range s.openDocuments() {
+		if d.root == w.ws.Root {
+			d.invalidate()
+		}
+	}
+}
+
 // startWatching follows the roots on disk; it is done before any document
 // opens, so no change is missed.
 func (s *Server) startWatching() {

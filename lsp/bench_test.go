@@ -23,7 +23,7 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/claude-ls/claude-ls/internal/tokencount/testcorpus"
+	"github.com/claude-ls/claude-ls/promptfile/tokencount/testcorpus"
 )
 
 // Benchmarks of the server as an editor drives it: JSON-RPC over a pipe

@@ -11,7 +11,6 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
-	"github.com/claude-ls/claude-ls/internal/workspace"
 	"github.com/claude-ls/claude-ls/promptfile"
 	"github.com/claude-ls/claude-ls/workbench"
 )
@@ -20,7 +19,7 @@ import (
 // prompts include, so a keystroke never waits on the disk. The watcher drops
 // cached files when they change.
 type workspaceState struct {
-	ws *workspace.Workspace
+	ws *workbench.Workspace
 
 	mu    sync.Mutex
 	files map[string]cachedFile
@@ -40,7 +39,7 @@ func (w *workspaceState) read(path string) ([]byte, error) {
 		return f.data, f.err
 	}
 	w.mu.Unlock()
-	data, err := workspace.ReadFile(w.ws.Root, path)
+	data, err := workbench.ReadFile(w.ws.Root, path)
 	w.mu.Lock()
 	w.files[path] = cachedFile{data, err}
 	w.mu.Unlock()
@@ -74,7 +73,7 @@ func (s *Server) rootFor(path string) string {
 			return r
 		}
 	}
-	return workspace.FindRoot(path)
+	return workbench.FindRoot(path)
 }
 
 func within(root, path string) bool {
@@ -94,7 +93,7 @@ func (s *Server) workspaceAt(root string) *workspaceState {
 	if w, ok := s.workspaces[root]; ok {
 		return w
 	}
-	ws, err := workspace.Open(root, s.counters)
+	ws, err := workbench.Open(root, s.counters)
 	if err != nil {
 		s.log.Warn("workspace config", "root", root, "error", err)
 	}
@@ -202,7 +201,7 @@ func (s *Server) fileChanged(path string) {
 			s.publishEnvProblem(context.Background(), r)
 		}
 	}
-	if filepath.Base(path) == workspace.ConfigName || strings.HasSuffix(path, ".claude-ls.yaml") {
+	if filepath.Base(path) == workbench.ConfigName || strings.HasSuffix(path, ".claude-ls.yaml") {
 		s.mu.Lock()
 		s.workspaces = map[string]*workspaceState{}
 		s.mu.Unlock()
@@ -252,7 +251,7 @@ func (s *Server) checkDisk(ctx context.Context, paths []string) {
 			paths = append(paths, findPrompts(r)...)
 		}
 		for _, r := range roots {
-			s.publishConfigProblems(ctx, filepath.Join(r, workspace.ConfigName))
+			s.publishConfigProblems(ctx, filepath.Join(r, workbench.ConfigName))
 			s.publishEnvProblem(ctx, r)
 		}
 	}

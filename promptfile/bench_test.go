@@ -20,7 +20,7 @@ import (
 //	go test ./promptfile -run '^$' -bench . -benchmem
 //
 // Every figure counts Parse + Analyze, token counting included (the
-// tokenizer is internal/tokencount, behind Counters).
+// tokenizer is promptfile/tokencount, behind Counters).
 
 var (
 	corpusOnce sync.Once

@@ -4,7 +4,7 @@ import (
 	"math"
 	"sync"
 
-	"github.com/claude-ls/claude-ls/internal/tokencount"
+	"github.com/claude-ls/claude-ls/promptfile/tokencount"
 )
 
 // TokenCounter counts tokens of texts with a tiktoken encoding.

@@ -10,7 +10,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/claude-ls/claude-ls/internal/workspace"
 	"github.com/claude-ls/claude-ls/workbench"
 )
 
@@ -32,7 +31,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	}
 	sub, id := rest[0], rest[1]
 	wd, _ := os.Getwd()
-	root := workspace.FindRoot(wd)
+	root := workbench.FindRoot(wd)
 	m, merr := workbench.LoadManifest(root, id)
 	if merr != nil && sub == "results" {
 		fmt.Fprintln(stderr, "claude-ls batch:", merr)

@@ -7,14 +7,13 @@ import (
 	"os"
 	"os/signal"
 
-	"github.com/claude-ls/claude-ls/internal/workspace"
 	"github.com/claude-ls/claude-ls/promptfile"
 	"github.com/claude-ls/claude-ls/workbench"
 )
 
 // exactCount asks count_tokens for a rendering, once per request hash, and
 // calibrates the model's estimate with the answer.
-func exactCount(ws *workspace.Workspace, res *promptfile.Result, stderr io.Writer) (int64, int) {
+func exactCount(ws *workbench.Workspace, res *promptfile.Result, stderr io.Writer) (int64, int) {
 	if res.Request == nil {
 		fmt.Fprintln(stderr, "claude-ls count: the prompt has errors: no exact count")
 		return 0, exitProblems

@@ -14,7 +14,6 @@ import (
 
 	"golang.org/x/term"
 
-	"github.com/claude-ls/claude-ls/internal/workspace"
 	"github.com/claude-ls/claude-ls/promptfile"
 	"github.com/claude-ls/claude-ls/workbench"
 )
@@ -117,7 +116,7 @@ func absPath(p string) string {
 
 // guard applies the spending guard to n requests whose worst case together
 // is worst; it asks on a terminal.
-func guard(ws *workspace.Workspace, worst promptfile.USD, n int, yes bool, stderr io.Writer) int {
+func guard(ws *workbench.Workspace, worst promptfile.USD, n int, yes bool, stderr io.Writer) int {
 	records, _ := workbench.ReadRecords(ws.Root)
 	verdict, msg := workbench.Guard(worst, workbench.MonthSpend(records, time.Now()), ws.Config.Budget)
 	it := "it"

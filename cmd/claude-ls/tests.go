@@ -15,7 +15,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/claude-ls/claude-ls/internal/workspace"
 	"github.com/claude-ls/claude-ls/promptfile"
 	"github.com/claude-ls/claude-ls/workbench"
 )
@@ -143,7 +142,7 @@ func runTests(args []string, stdout, stderr io.Writer) int {
 
 // waitAndReport waits for a batch, then fetches, records and reports its
 // results. Interrupted, it says how to resume.
-func waitAndReport(ctx context.Context, client *workbench.Client, ws *workspace.Workspace, m *workbench.BatchManifest, poll time.Duration, key workbench.Key, stdout, stderr io.Writer, prog *progress) int {
+func waitAndReport(ctx context.Context, client *workbench.Client, ws *workbench.Workspace, m *workbench.BatchManifest, poll time.Duration, key workbench.Key, stdout, stderr io.Writer, prog *progress) int {
 	start := time.Now()
 	if !m.Created.IsZero() {
 		start = m.Created

@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/claude-ls/claude-ls/internal/workspace"
 	"github.com/claude-ls/claude-ls/promptfile"
 	"github.com/claude-ls/claude-ls/workbench"
 )
@@ -38,7 +37,7 @@ func runUsage(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "claude-ls usage:", err)
 		return exitUsage
 	}
-	root := workspace.FindRoot(where)
+	root := workbench.FindRoot(where)
 	records, err := workbench.ReadRecords(root)
 	if err != nil {
 		fmt.Fprintln(stderr, "claude-ls usage:", err)

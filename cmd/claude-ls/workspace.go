@@ -5,19 +5,19 @@ import (
 	"io"
 	"path/filepath"
 
-	"github.com/claude-ls/claude-ls/internal/workspace"
 	"github.com/claude-ls/claude-ls/promptfile"
+	"github.com/claude-ls/claude-ls/workbench"
 )
 
 // counters is shared by every workspace of one process, so caches are too.
 var counters = promptfile.NewCounters()
 
 // workspaces caches opened roots: check walks many files of one root.
-var workspaces = map[string]*workspace.Workspace{}
+var workspaces = map[string]*workbench.Workspace{}
 
 // openWorkspace opens the workspace of path; count decides whether tokens are counted.
-func openWorkspace(path string, count bool) (*workspace.Workspace, error) {
-	root := workspace.FindRoot(path)
+func openWorkspace(path string, count bool) (*workbench.Workspace, error) {
+	root := workbench.FindRoot(path)
 	key := fmt.Sprint(root, count)
 	if ws, ok := workspaces[key]; ok {
 		return ws, nil
@@ -26,7 +26,7 @@ func openWorkspace(path string, count bool) (*workspace.Workspace, error) {
 	if count {
 		counter = counters
 	}
-	ws, err := workspace.Open(root, counter)
+	ws, err := workbench.Open(root, counter)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,8 @@
 // Command bench writes the benchmark corpus and times the token counter on
 // it, for compare.sh.
 //
-//	go run ./internal/tokencount/bench -write corpus.txt -size 4194304
-//	go run ./internal/tokencount/bench -count corpus.txt -enc cl100k_base -runs 3
+//	go run ./promptfile/tokencount/bench -write corpus.txt -size 4194304
+//	go run ./promptfile/tokencount/bench -count corpus.txt -enc cl100k_base -runs 3
 package main
 
 import (
@@ -14,8 +14,8 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/claude-ls/claude-ls/internal/tokencount"
-	"github.com/claude-ls/claude-ls/internal/tokencount/testcorpus"
+	"github.com/claude-ls/claude-ls/promptfile/tokencount"
+	"github.com/claude-ls/claude-ls/promptfile/tokencount/testcorpus"
 )
 
 func main() {

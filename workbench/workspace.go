@@ -1,6 +1,7 @@
-// Package workspace gives the engine its view of the disk: where the
-// workspace root is, its config, and the files a prompt may read.
-package workspace
+package workbench
+
+// The workspace: the engine's view of the disk (where the workspace root is,
+// its config, and the files a prompt may read).
 
 import (
 	"fmt"
@@ -10,7 +11,6 @@ import (
 	"strings"
 
 	"github.com/claude-ls/claude-ls/promptfile"
-	"github.com/claude-ls/claude-ls/workbench"
 )
 
 // ConfigName is the workspace config file at the root.
@@ -68,7 +68,7 @@ func Open(root string, counter promptfile.TokenCounter) (*Workspace, error) {
 // calibrate replaces each model's token factor with the ratio measured in
 // this workspace (exact counts and runs' real input against tiktoken).
 func (w *Workspace) calibrate() {
-	cal := workbench.LoadCalibration(w.Root)
+	cal := LoadCalibration(w.Root)
 	if len(cal.Models) == 0 {
 		return
 	}

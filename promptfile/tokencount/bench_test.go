@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/claude-ls/claude-ls/internal/tokencount/testcorpus"
+	"github.com/claude-ls/claude-ls/promptfile/tokencount/testcorpus"
 )
 
 var (

@@ -3,7 +3,7 @@
 # Rust tokenizer) on the same 4 MB corpus of Go sources and licence texts:
 # cold cl100k_base counts, best of RUNS, in MB/s (1 MB = 10^6 bytes).
 # npm tiktoken is installed into a temporary directory (nothing is written
-# to the repository). Usage: internal/tokencount/bench/compare.sh [RUNS]
+# to the repository). Usage: promptfile/tokencount/bench/compare.sh [RUNS]
 set -euo pipefail
 runs=${1:-3}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -15,7 +15,7 @@ cp "$here/package.json" "$here/compare.mjs" "$tmp/"
 (cd "$tmp" && npm install --silent --no-audit --no-fund >/dev/null)
 
 cd "$repo"
-go build -o "$tmp/gobench" ./internal/tokencount/bench
+go build -o "$tmp/gobench" ./promptfile/tokencount/bench
 "$tmp/gobench" -write "$tmp/corpus.txt" -size $((4 << 20))
 
 node_json=$(node "$tmp/compare.mjs" "$tmp/corpus.txt" "$runs")

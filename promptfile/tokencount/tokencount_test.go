@@ -7,7 +7,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/claude-ls/claude-ls/internal/tokencount/testcorpus"
+	"github.com/claude-ls/claude-ls/promptfile/tokencount/testcorpus"
 )
 
 // realTexts returns every licence text and a spread sample of Go sources,

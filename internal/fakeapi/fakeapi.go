@@ -42,6 +42,14 @@ type Usage struct {
 	OutputTokens             int `json:"output_tokens"`
 	CacheCreationInputTokens int `json:"cache_creation_input_tokens"`
 	CacheReadInputTokens     int `json:"cache_read_input_tokens"`
+	// CacheCreation splits the cache writes by TTL, as the API reports them.
+	CacheCreation *CacheCreation `json:"cache_creation,omitempty"`
+}
+
+// CacheCreation is the 5-minute / 1-hour split of cache writes.
+type CacheCreation struct {
+	Ephemeral5m int `json:"ephemeral_5m_input_tokens"`
+	Ephemeral1h int `json:"ephemeral_1h_input_tokens"`
 }
 
 // Server is the fake API.
@@ -241,8 +249,9 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request, body []byte, r
 	}
 	send("content_block_stop", map[string]any{"type": "content_block_stop", "index": 0})
 	send("message_delta", map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": stop, "stop_sequence": nil},
-		"usage": map[string]int{"output_tokens": usage.OutputTokens, "input_tokens": usage.InputTokens,
-			"cache_creation_input_tokens": usage.CacheCreationInputTokens, "cache_read_input_tokens": usage.CacheReadInputTokens}})
+		"usage": map[string]any{"output_tokens": usage.OutputTokens, "input_tokens": usage.InputTokens,
+			"cache_creation_input_tokens": usage.CacheCreationInputTokens, "cache_read_input_tokens": usage.CacheReadInputTokens,
+			"cache_creation": usage.CacheCreation}})
 	send("message_stop", map[string]string{"type": "message_stop"})
 }
 

@@ -249,9 +249,8 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request, body []byte, r
 	}
 	send("content_block_stop", map[string]any{"type": "content_block_stop", "index": 0})
 	send("message_delta", map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": stop, "stop_sequence": nil},
-		"usage": map[string]any{"output_tokens": usage.OutputTokens, "input_tokens": usage.InputTokens,
-			"cache_creation_input_tokens": usage.CacheCreationInputTokens, "cache_read_input_tokens": usage.CacheReadInputTokens,
-			"cache_creation": usage.CacheCreation}})
+		"usage": map[string]int{"output_tokens": usage.OutputTokens, "input_tokens": usage.InputTokens,
+			"cache_creation_input_tokens": usage.CacheCreationInputTokens, "cache_read_input_tokens": usage.CacheReadInputTokens}})
 	send("message_stop", map[string]string{"type": "message_stop"})
 }
 

@@ -200,7 +200,7 @@ func (s *Server) run(ctx context.Context, job *runJob) {
 	if err := workbench.AppendRecord(ws.ws.Root, rec, key); err != nil {
 		s.showMessage(bg, protocol.MessageTypeWarning, "the run was not recorded: "+err.Error())
 	}
-	s.calibrate(ws, res, reply.Usage.InputTokens+reply.Usage.CacheWriteTokens+reply.Usage.CacheReadTokens)
+	s.calibrate(ws, res, reply.Usage.TotalInput())
 	if job.appendReply {
 		s.appendReply(bg, d, job.version, reply.Text, resultPath)
 	}

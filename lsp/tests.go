@@ -356,7 +356,7 @@ func lastResultLine(rec workbench.Record, ex *promptfile.Expect) string {
 	checks := workbench.CheckReply(ex, rec.Reply, rec.Usage)
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "- `%s` %s · “%s” · %s · %s out · %s%s\n", rec.Model, workbench.StatusLabel(workbench.StatusOf(checks)),
-		workbench.FirstWords(rec.Reply, 10), rec.CostUSD, promptfile.GroupDigits(int(rec.Usage.OutputTokens)), when, via)
+		workbench.FirstWords(rec.Reply, 10), rec.CostUSD, promptfile.GroupDigits(int(rec.Usage.Output)), when, via)
 	for _, c := range checks {
 		if !c.OK {
 			fmt.Fprintf(&sb, "  - ❌ %s: %s\n", c.Name, c.Detail)

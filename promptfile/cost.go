@@ -1,13 +1,43 @@
 package promptfile
 
-// Usage is the token usage of one request, as the API reports it.
+import "encoding/json"
+
+// Usage is the token usage of one request, as the API reports it, and as
+// run records keep it.
 type Usage struct {
-	Input        int64 // uncached input tokens
-	CacheWrite5m int64 // input tokens written to the 5-minute cache
-	CacheWrite1h int64 // input tokens written to the 1-hour cache
-	CacheRead    int64 // input tokens read from the cache
-	Output       int64
+	Input        int64 `json:"input_tokens"`          // uncached input tokens
+	CacheWrite5m int64 `json:"cache_write_5m_tokens"` // input tokens written to the 5-minute cache
+	CacheWrite1h int64 `json:"cache_write_1h_tokens"` // input tokens written to the 1-hour cache
+	CacheRead    int64 `json:"cache_read_tokens"`     // input tokens read from the cache
+	Output       int64 `json:"output_tokens"`
 }
+
+// UnmarshalJSON also reads records written before the 5m/1h split, whose
+// cache_write_tokens were all priced at the 5-minute rate.
+func (u *Usage) UnmarshalJSON(data []byte) error {
+	type plain Usage
+	var v struct {
+		plain
+		Legacy int64 `json:"cache_write_tokens"`
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		return err
+	}
+	*u = Usage(v.plain)
+	if u.CacheWrite5m == 0 && u.CacheWrite1h == 0 {
+		u.CacheWrite5m = v.Legacy
+	}
+	return nil
+}
+
+// Plus is the sum of two usages.
+func (u Usage) Plus(v Usage) Usage {
+	return Usage{Input: u.Input + v.Input, CacheWrite5m: u.CacheWrite5m + v.CacheWrite5m, CacheWrite1h: u.CacheWrite1h + v.CacheWrite1h,
+		CacheRead: u.CacheRead + v.CacheRead, Output: u.Output + v.Output}
+}
+
+// CacheWrite is every input token written to the cache, whatever its TTL.
+func (u Usage) CacheWrite() int64 { return u.CacheWrite5m + u.CacheWrite1h }
 
 // TotalInput is every input token of the request: what the long-context
 // tier's threshold is compared with.

@@ -304,7 +304,7 @@ func BatchResults(ctx context.Context, c *Client, root string, m *BatchManifest,
 				rec.Usage, rec.LatencyMS, rec.StopReason, rec.Reply = r.Reply.Usage, turnaround.Milliseconds(), r.Reply.StopReason, r.Reply.Text
 				if e.TiktokenRaw > 0 {
 					u := r.Reply.Usage
-					Calibrate(root, e.Model, u.InputTokens+u.CacheWriteTokens+u.CacheReadTokens, int64(e.TiktokenRaw))
+					Calibrate(root, e.Model, u.TotalInput(), int64(e.TiktokenRaw))
 				}
 			}
 			if err := AppendRecord(root, rec, c.key); err != nil {

@@ -106,7 +106,7 @@ func TestBatchResumesAfterAnInterruptedWait(t *testing.T) {
 	}
 	for _, rec := range recs {
 		m := lookupModel(rec.Model)
-		u := promptfile.Usage{Input: rec.Usage.InputTokens, Output: rec.Usage.OutputTokens}
+		u := promptfile.Usage{Input: rec.Usage.Input, Output: rec.Usage.Output}
 		if !rec.Batch || rec.CostUSD != m.Cost(u, true) || rec.CostUSD*2 != m.Cost(u, false) || rec.CostUSD == 0 {
 			t.Errorf("%s on %s: batch %v cost %s, want half of %s", rec.Test, rec.Model, rec.Batch, rec.CostUSD, m.Cost(u, false))
 		}
@@ -144,7 +144,7 @@ func TestBatchResultsSucceededErroredExpired(t *testing.T) {
 		t.Fatal(err)
 	}
 	// tides: contains held, max_tokens_out 100 did not (200 used).
-	if r := results[0]; r.Status != StatusFail || r.Reply.Usage.OutputTokens != 200 || r.Cost != lookupModel("claude-sonnet-4-6").Cost(promptfile.Usage{Input: 1000, Output: 200}, true) {
+	if r := results[0]; r.Status != StatusFail || r.Reply.Usage.Output != 200 || r.Cost != lookupModel("claude-sonnet-4-6").Cost(promptfile.Usage{Input: 1000, Output: 200}, true) {
 		t.Errorf("succeeded: %+v", r)
 	}
 	if r := results[1]; r.Status != StatusError || !strings.Contains(r.Error, "errored: invalid_request_error: max_tokens: too large") || strings.Contains(r.Error, testKey) || r.Cost != 0 {

@@ -76,20 +76,12 @@ func statusWord(code int) string {
 	return http.StatusText(code)
 }
 
-// Usage is what a reply used.
-type Usage struct {
-	InputTokens      int64 `json:"input_tokens"`
-	OutputTokens     int64 `json:"output_tokens"`
-	CacheWriteTokens int64 `json:"cache_write_tokens"`
-	CacheReadTokens  int64 `json:"cache_read_tokens"`
-}
-
 // Reply is the outcome of a run.
 type Reply struct {
 	Text       string
 	Model      string
 	StopReason string
-	Usage      Usage
+	Usage      promptfile.Usage
 	RequestID  string
 	Latency    time.Duration // until the reply ended
 	FirstToken time.Duration // until the first text arrived (streaming)
@@ -156,17 +148,27 @@ func (r *Reply) Summary(cost promptfile.USD, priced bool) string {
 	if !priced {
 		costText = "cost unknown (model not in the catalog)"
 	}
-	line := fmt.Sprintf("%s · in %s", r.Model, promptfile.GroupDigits(int(u.InputTokens)))
-	if u.CacheWriteTokens+u.CacheReadTokens > 0 {
-		line += fmt.Sprintf(" (cache write %s, read %s)", promptfile.GroupDigits(int(u.CacheWriteTokens)), promptfile.GroupDigits(int(u.CacheReadTokens)))
+	line := fmt.Sprintf("%s · in %s", r.Model, promptfile.GroupDigits(int(u.Input)))
+	if u.CacheWrite()+u.CacheRead > 0 {
+		line += fmt.Sprintf(" (cache write %s, read %s)", promptfile.GroupDigits(int(u.CacheWrite())), promptfile.GroupDigits(int(u.CacheRead)))
 	}
-	return line + fmt.Sprintf(" · out %s · %s · %.2f s · %s", promptfile.GroupDigits(int(u.OutputTokens)), costText, r.Latency.Seconds(), r.StopReason)
+	return line + fmt.Sprintf(" · out %s · %s · %.2f s · %s", promptfile.GroupDigits(int(u.Output)), costText, r.Latency.Seconds(), r.StopReason)
+}
+
+// usageOf reads the API's usage. The 5m/1h split of cache writes comes in
+// cache_creation; an API that sends only the total gets the 5-minute price.
+func usageOf(u anthropic.Usage) promptfile.Usage {
+	out := promptfile.Usage{Input: u.InputTokens, Output: u.OutputTokens, CacheRead: u.CacheReadInputTokens,
+		CacheWrite5m: u.CacheCreation.Ephemeral5mInputTokens, CacheWrite1h: u.CacheCreation.Ephemeral1hInputTokens}
+	if rest := u.CacheCreationInputTokens - out.CacheWrite(); rest > 0 {
+		out.CacheWrite5m += rest
+	}
+	return out
 }
 
 func replyOf(msg *anthropic.Message) *Reply {
 	r := &Reply{Model: string(msg.Model), StopReason: string(msg.StopReason), RequestID: msg.ID,
-		Usage: Usage{InputTokens: msg.Usage.InputTokens, OutputTokens: msg.Usage.OutputTokens,
-			CacheWriteTokens: msg.Usage.CacheCreationInputTokens, CacheReadTokens: msg.Usage.CacheReadInputTokens}}
+		Usage: usageOf(msg.Usage)}
 	for _, b := range msg.Content {
 		if t, ok := b.AsAny().(anthropic.TextBlock); ok {
 			r.Text += t.Text

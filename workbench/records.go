@@ -23,7 +23,7 @@ type Record struct {
 	Test        string         `json:"test,omitempty"`
 	Model       string         `json:"model"`
 	RequestHash string         `json:"request_hash"`
-	Usage       Usage          `json:"usage"`
+	Usage       promptfile.Usage          `json:"usage"`
 	CostUSD     promptfile.USD `json:"cost_usd"`
 	Batch       bool           `json:"batch,omitempty"`
 	LatencyMS   int64          `json:"latency_ms"`
@@ -42,11 +42,11 @@ func RequestHash(body []byte, version string) string {
 }
 
 // CostOf prices a usage on a model, at batch prices when batch.
-func CostOf(m *promptfile.Model, u Usage, batch bool) promptfile.USD {
+func CostOf(m *promptfile.Model, u promptfile.Usage, batch bool) promptfile.USD {
 	if m == nil {
 		return 0
 	}
-	return m.Cost(promptfile.Usage{Input: u.InputTokens, CacheWrite5m: u.CacheWriteTokens, CacheRead: u.CacheReadTokens, Output: u.OutputTokens}, batch)
+	return m.Cost(u, batch)
 }
 
 func recordsPath(root string) string { return filepath.Join(root, DataDir, "runs.jsonl") }

@@ -48,8 +48,8 @@ func TallyOf(rs []TestResult) Tally {
 		}
 		if r.Reply != nil {
 			u := r.Reply.Usage
-			t.Input += u.InputTokens + u.CacheWriteTokens + u.CacheReadTokens
-			t.Output += u.OutputTokens
+			t.Input += u.TotalInput()
+			t.Output += u.Output
 			if !r.Priced {
 				t.Unpriced++
 			}
@@ -263,7 +263,7 @@ func (r *Report) Markdown() string {
 func (r *Report) cellSummary(res *TestResult) string {
 	s := StatusLabel(res.Status)
 	if res.Reply != nil {
-		s += " · " + promptfile.GroupDigits(int(res.Reply.Usage.OutputTokens)) + " out · " + costText(res)
+		s += " · " + promptfile.GroupDigits(int(res.Reply.Usage.Output)) + " out · " + costText(res)
 		if r.BatchID == "" {
 			s += " · " + FormatLatency(res.Reply.Latency)
 		}
@@ -274,11 +274,11 @@ func (r *Report) cellSummary(res *TestResult) string {
 // metrics is a reply's usage, cost, latency and stop reason on one line.
 func (r *Report) metrics(res *TestResult) string {
 	u := res.Reply.Usage
-	s := "in " + promptfile.GroupDigits(int(u.InputTokens))
-	if u.CacheWriteTokens+u.CacheReadTokens > 0 {
-		s += fmt.Sprintf(" (cache write %s, read %s)", promptfile.GroupDigits(int(u.CacheWriteTokens)), promptfile.GroupDigits(int(u.CacheReadTokens)))
+	s := "in " + promptfile.GroupDigits(int(u.Input))
+	if u.CacheWrite()+u.CacheRead > 0 {
+		s += fmt.Sprintf(" (cache write %s, read %s)", promptfile.GroupDigits(int(u.CacheWrite())), promptfile.GroupDigits(int(u.CacheRead)))
 	}
-	s += " · out " + promptfile.GroupDigits(int(u.OutputTokens)) + " · " + costText(res)
+	s += " · out " + promptfile.GroupDigits(int(u.Output)) + " · " + costText(res)
 	if r.BatchID == "" {
 		s += " · " + FormatLatency(res.Reply.Latency)
 	}

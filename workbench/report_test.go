@@ -34,7 +34,7 @@ func sampleReport() *Report {
 	for _, c := range []string{"double-charge", "late-order", "password-reset"} {
 		for i, m := range models {
 			text := replies[c][i]
-			u := Usage{InputTokens: int64(180 + 7*len(c)), OutputTokens: int64(len(strings.Fields(text)) + 1)}
+			u := promptfile.Usage{Input: int64(180 + 7*len(c)), Output: int64(len(strings.Fields(text)) + 1)}
 			ex := &promptfile.Expect{Regex: "^" + expect[c] + "$", MaxTokensOut: 10}
 			checks := CheckReply(ex, text, u)
 			model := lookupModel(m)

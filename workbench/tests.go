@@ -133,7 +133,7 @@ func WorstCaseOf(jobs []TestJob, batch bool) promptfile.USD {
 // case-sensitive: contains and not_contains compare substrings byte for
 // byte; regex is Go (RE2) syntax, unanchored, so `(?i)` makes it
 // case-insensitive; max_tokens_out compares usage.output_tokens.
-func CheckReply(ex *promptfile.Expect, text string, u Usage) []Check {
+func CheckReply(ex *promptfile.Expect, text string, u promptfile.Usage) []Check {
 	if ex == nil {
 		return nil
 	}
@@ -165,9 +165,9 @@ func CheckReply(ex *promptfile.Expect, text string, u Usage) []Check {
 		out = append(out, c)
 	}
 	if ex.MaxTokensOut > 0 {
-		c := Check{Name: fmt.Sprintf("max_tokens_out %d", ex.MaxTokensOut), OK: u.OutputTokens <= int64(ex.MaxTokensOut)}
+		c := Check{Name: fmt.Sprintf("max_tokens_out %d", ex.MaxTokensOut), OK: u.Output <= int64(ex.MaxTokensOut)}
 		if !c.OK {
-			c.Detail = fmt.Sprintf("the reply used %d output tokens", u.OutputTokens)
+			c.Detail = fmt.Sprintf("the reply used %d output tokens", u.Output)
 		}
 		out = append(out, c)
 	}
@@ -329,7 +329,7 @@ func recordTest(root, prompt string, j TestJob, r TestResult, key Key, now time.
 		rec.Usage, rec.LatencyMS, rec.StopReason, rec.Reply = r.Reply.Usage, r.Reply.Latency.Milliseconds(), r.Reply.StopReason, r.Reply.Text
 		if j.Result != nil {
 			u := r.Reply.Usage
-			Calibrate(root, j.ModelID, u.InputTokens+u.CacheWriteTokens+u.CacheReadTokens, int64(j.Result.Tokens.Raw))
+			Calibrate(root, j.ModelID, u.TotalInput(), int64(j.Result.Tokens.Raw))
 		}
 	}
 	return AppendRecord(root, rec, key)

@@ -73,20 +73,20 @@ func TestCheckReplySemantics(t *testing.T) {
 		{"max_tokens_out above", promptfile.Expect{MaxTokensOut: 10}, 11, StatusFail},
 		{"empty expect", promptfile.Expect{}, 10, StatusOK},
 	} {
-		checks := CheckReply(&tc.ex, reply, Usage{OutputTokens: tc.out})
+		checks := CheckReply(&tc.ex, reply, promptfile.Usage{Output: tc.out})
 		if got := StatusOf(checks); got != tc.want {
 			t.Errorf("%s: %s, want %s (%+v)", tc.name, got, tc.want, checks)
 		}
 	}
-	checks := CheckReply(&promptfile.Expect{Contains: []string{"moon"}}, reply, Usage{})
+	checks := CheckReply(&promptfile.Expect{Contains: []string{"moon"}}, reply, promptfile.Usage{})
 	if !strings.Contains(checks[0].Detail, "case-sensitive") {
 		t.Errorf("a near miss in another case should say matching is case-sensitive: %q", checks[0].Detail)
 	}
-	checks = CheckReply(&promptfile.Expect{MaxTokensOut: 5}, reply, Usage{OutputTokens: 9})
+	checks = CheckReply(&promptfile.Expect{MaxTokensOut: 5}, reply, promptfile.Usage{Output: 9})
 	if checks[0].Detail != "the reply used 9 output tokens" {
 		t.Errorf("detail %q", checks[0].Detail)
 	}
-	if CheckReply(nil, reply, Usage{}) != nil {
+	if CheckReply(nil, reply, promptfile.Usage{}) != nil {
 		t.Error("no expect, no checks")
 	}
 }
@@ -144,7 +144,7 @@ func TestRunTestsChecksRecordsAndPrices(t *testing.T) {
 		}
 		m, _ := promptfile.DefaultCatalog().Lookup(rec.Model)
 		// The fake's usage: its count of the body in, one token per word out.
-		if want := m.Cost(promptfile.Usage{Input: rec.Usage.InputTokens, Output: rec.Usage.OutputTokens}, false); rec.CostUSD != want || want == 0 {
+		if want := m.Cost(promptfile.Usage{Input: rec.Usage.Input, Output: rec.Usage.Output}, false); rec.CostUSD != want || want == 0 {
 			t.Errorf("%s on %s: cost %s, want %s", rec.Test, rec.Model, rec.CostUSD, want)
 		}
 	}

@@ -9,11 +9,11 @@ import (
 
 // UsageRow is spend and tokens for one model on one day.
 type UsageRow struct {
-	Day     string         `json:"day"` // YYYY-MM-DD, UTC
-	Model   string         `json:"model"`
-	Runs    int            `json:"runs"`
-	Usage   Usage          `json:"usage"`
-	CostUSD promptfile.USD `json:"cost_usd"`
+	Day     string           `json:"day"` // YYYY-MM-DD, UTC
+	Model   string           `json:"model"`
+	Runs    int              `json:"runs"`
+	Usage   promptfile.Usage `json:"usage"`
+	CostUSD promptfile.USD   `json:"cost_usd"`
 }
 
 // UsageReport is what `claude-ls usage` prints.
@@ -36,10 +36,7 @@ func Summarize(records []Record, since time.Time, now time.Time) UsageReport {
 	rep.MonthUS = MonthSpend(records, now)
 	add := func(r *UsageRow, rec Record) {
 		r.Runs++
-		r.Usage.InputTokens += rec.Usage.InputTokens
-		r.Usage.OutputTokens += rec.Usage.OutputTokens
-		r.Usage.CacheWriteTokens += rec.Usage.CacheWriteTokens
-		r.Usage.CacheReadTokens += rec.Usage.CacheReadTokens
+		r.Usage = r.Usage.Plus(rec.Usage)
 		r.CostUSD += rec.CostUSD
 	}
 	for _, rec := range records {

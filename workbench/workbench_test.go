@@ -51,7 +51,7 @@ func TestSendStreamsTheRenderedRequest(t *testing.T) {
 	if reply.Text != api.Reply || strings.Join(pieces, "") != api.Reply || len(pieces) < 3 {
 		t.Errorf("reply %q in %d pieces", reply.Text, len(pieces))
 	}
-	if reply.StopReason != "end_turn" || reply.Usage.InputTokens != int64(fakeapi.InputTokens(body)) || reply.Usage.OutputTokens == 0 {
+	if reply.StopReason != "end_turn" || reply.Usage.Input != int64(fakeapi.InputTokens(body)) || reply.Usage.Output == 0 {
 		t.Errorf("reply = %+v", reply)
 	}
 	req := api.Last("/v1/messages")
@@ -235,7 +235,7 @@ func TestRecordsSurviveAPartialLine(t *testing.T) {
 	dir := t.TempDir()
 	key := Key{value: testKey}
 	now := time.Date(2026, 11, 26, 10, 0, 0, 0, time.UTC)
-	rec := Record{Time: now, Prompt: "a.prompt", Model: "claude-sonnet-4-6", Usage: Usage{InputTokens: 1000, OutputTokens: 100}, CostUSD: promptfile.USD(4_500_000_000), Reply: "the key " + testKey + " leaked"}
+	rec := Record{Time: now, Prompt: "a.prompt", Model: "claude-sonnet-4-6", Usage: promptfile.Usage{Input: 1000, Output: 100}, CostUSD: promptfile.USD(4_500_000_000), Reply: "the key " + testKey + " leaked"}
 	if err := AppendRecord(dir, rec, key); err != nil {
 		t.Fatal(err)
 	}
@@ -300,11 +300,11 @@ func TestCalibrationAndCountCache(t *testing.T) {
 
 func TestReplySummary(t *testing.T) {
 	r := &Reply{Model: "claude-sonnet-4-6", StopReason: "end_turn", Latency: 1234 * time.Millisecond,
-		Usage: Usage{InputTokens: 1200, OutputTokens: 56}}
+		Usage: promptfile.Usage{Input: 1200, Output: 56}}
 	if got := r.Summary(promptfile.USD(4_440_000_000), true); got != "claude-sonnet-4-6 · in 1,200 · out 56 · $0.0044 · 1.23 s · end_turn" {
 		t.Errorf("plain: %q", got)
 	}
-	r.Usage.CacheWriteTokens, r.Usage.CacheReadTokens = 3000, 0
+	r.Usage.CacheWrite5m, r.Usage.CacheRead = 3000, 0
 	if got := r.Summary(0, false); got != "claude-sonnet-4-6 · in 1,200 (cache write 3,000, read 0) · out 56 · cost unknown (model not in the catalog) · 1.23 s · end_turn" {
 		t.Errorf("cached, unpriced: %q", got)
 	}

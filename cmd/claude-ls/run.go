@@ -94,7 +94,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if err := workbench.AppendRecord(ws.Root, rec, key); err != nil {
 		fmt.Fprintln(stderr, "claude-ls run: the run was not recorded:", err)
 	}
-	real := reply.Usage.InputTokens + reply.Usage.CacheWriteTokens + reply.Usage.CacheReadTokens
+	real := reply.Usage.TotalInput()
 	workbench.Calibrate(ws.Root, res.ModelID, real, int64(res.Tokens.Raw))
 	return exitOK
 }

@@ -231,8 +231,8 @@ func printTable(w io.Writer, rep *workbench.Report, key workbench.Key) {
 		in, out, cost, lat, words := "-", "-", "-", "-", ""
 		if r.Reply != nil {
 			u := r.Reply.Usage
-			in = promptfile.GroupDigits(int(u.InputTokens + u.CacheWriteTokens + u.CacheReadTokens))
-			out = promptfile.GroupDigits(int(u.OutputTokens))
+			in = promptfile.GroupDigits(int(u.TotalInput()))
+			out = promptfile.GroupDigits(int(u.Output))
 			cost = r.Cost.String()
 			if !r.Priced {
 				cost = "?"

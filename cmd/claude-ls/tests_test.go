@@ -120,7 +120,7 @@ func TestRunAllTestsOnTwoModels(t *testing.T) {
 	for _, r := range recs {
 		pairs[r.Test+"/"+r.Model] = true
 		m, _ := cat.Lookup(r.Model)
-		if r.Batch || r.CostUSD == 0 || r.CostUSD != m.Cost(promptfile.Usage{Input: r.Usage.InputTokens, Output: r.Usage.OutputTokens}, false) || r.Prompt != "a.prompt" {
+		if r.Batch || r.CostUSD == 0 || r.CostUSD != m.Cost(promptfile.Usage{Input: r.Usage.Input, Output: r.Usage.Output}, false) || r.Prompt != "a.prompt" {
 			t.Errorf("record %+v", r)
 		}
 	}
@@ -257,7 +257,7 @@ func TestRunAsBatch(t *testing.T) {
 	cat := promptfile.DefaultCatalog()
 	for _, r := range recs {
 		m, _ := cat.Lookup(r.Model)
-		u := promptfile.Usage{Input: r.Usage.InputTokens, Output: r.Usage.OutputTokens}
+		u := promptfile.Usage{Input: r.Usage.Input, Output: r.Usage.Output}
 		if !r.Batch || r.CostUSD != m.Cost(u, true) || (r.Error == "" && r.CostUSD*2 != m.Cost(u, false)) {
 			t.Errorf("record %+v", r)
 		}

@@ -70,5 +70,5 @@ func runUsage(args []string, stdout, stderr io.Writer) int {
 
 func usageRow(w io.Writer, label string, r workbench.UsageRow) {
 	g := func(n int64) string { return promptfile.GroupDigits(int(n)) }
-	fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", label, r.Model, r.Runs, g(r.Usage.InputTokens), g(r.Usage.CacheWriteTokens), g(r.Usage.CacheReadTokens), g(r.Usage.OutputTokens), r.CostUSD)
+	fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", label, r.Model, r.Runs, g(r.Usage.Input), g(r.Usage.CacheWrite()), g(r.Usage.CacheRead), g(r.Usage.Output), r.CostUSD)
 }

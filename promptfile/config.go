@@ -39,6 +39,10 @@ type Config struct {
 type MonthlyBudget struct {
 	MonthlyUSD      USD `yaml:"monthly_usd,omitempty"`       // spending limit per calendar month
 	ConfirmAboveUSD USD `yaml:"confirm_above_usd,omitempty"` // ask before a run estimated above this
+
+	// Invalid is the first problem with the budget as written: a run must
+	// not go on as if there were no budget.
+	Invalid *ConfigError `yaml:"-"`
 }
 
 // ConfigError is a problem in the config file. Line and Col are 1-based, Col
@@ -174,6 +178,12 @@ func (p *configParser) parse(doc *yaml.Node, cfg *Config) {
 				return
 			}
 			b := &MonthlyBudget{}
+			before := len(p.errs)
+			defer func() {
+				if len(p.errs) > before {
+					b.Invalid = &p.errs[before]
+				}
+			}()
 			p.pairs(v, "budget", budgetKeys, func(key string, _, v *yaml.Node) {
 				if u, ok := p.usd(v, key); ok {
 					if key == "monthly_usd" {

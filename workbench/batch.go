@@ -27,15 +27,18 @@ const (
 // written before the first poll, so an interrupted wait loses nothing: the
 // status and the results can be fetched later from the id alone.
 type BatchManifest struct {
-	ID       string       `json:"id"`
-	Prompt   string       `json:"prompt"` // relative to the root
-	Version  string       `json:"anthropic_version"`
-	Created  time.Time    `json:"created"`
-	Status   string       `json:"status"`             // the last status seen: in_progress, canceling, ended
-	Ended    time.Time    `json:"ended,omitzero"`     // when the API says it ended
-	Recorded bool         `json:"recorded,omitempty"` // its results are in the usage records
-	Reports  []string     `json:"reports,omitempty"`
-	Requests []BatchEntry `json:"requests"`
+	ID       string    `json:"id"`
+	Prompt   string    `json:"prompt"` // relative to the root
+	Version  string    `json:"anthropic_version"`
+	Created  time.Time `json:"created"`
+	Status   string    `json:"status"`             // the last status seen: in_progress, canceling, ended
+	Ended    time.Time `json:"ended,omitzero"`     // when the API says it ended
+	Recorded bool      `json:"recorded,omitempty"` // its results are in the usage records
+	// WorstUSD is the batch's worst case, held against the budget until its
+	// results are recorded.
+	WorstUSD promptfile.USD `json:"worst_usd,omitempty"`
+	Reports  []string       `json:"reports,omitempty"`
+	Requests []BatchEntry   `json:"requests"`
 }
 
 // BatchEntry maps a request of the batch back to its test case and model.
@@ -148,7 +151,8 @@ func CreateBatch(ctx context.Context, c *Client, root, prompt string, jobs []Tes
 	if err != nil {
 		return nil, err
 	}
-	m := &BatchManifest{ID: b.ID, Prompt: prompt, Version: version, Created: b.CreatedAt, Status: string(b.ProcessingStatus)}
+	m := &BatchManifest{ID: b.ID, Prompt: prompt, Version: version, Created: b.CreatedAt, Status: string(b.ProcessingStatus),
+		WorstUSD: WorstCaseOf(jobs, true)}
 	if m.Created.IsZero() {
 		m.Created = time.Now().UTC()
 	}
@@ -292,7 +296,24 @@ func BatchResults(ctx context.Context, c *Client, root string, m *BatchManifest,
 		}
 		results[i] = r
 	}
-	if !m.Recorded {
+	if err := recordBatch(root, m, results, turnaround, now, c.key); err != nil {
+		return results, err
+	}
+	return results, nil
+}
+
+// recordBatch records each case of a batch once: under the guard lock, a
+// manifest that another fetch (this process or another) has recorded
+// meanwhile is left alone.
+func recordBatch(root string, m *BatchManifest, results []TestResult, turnaround time.Duration, now time.Time, key Key) error {
+	return withGuardLock(root, func() error {
+		if cur, err := LoadManifest(root, m.ID); err == nil && cur.Recorded {
+			m.Recorded = true
+			return nil
+		}
+		if m.Recorded {
+			return nil
+		}
 		for i, e := range m.Requests {
 			r := results[i]
 			rec := Record{Time: now, Prompt: m.Prompt, Test: e.Case, Model: e.Model, RequestHash: e.RequestHash,
@@ -303,20 +324,16 @@ func BatchResults(ctx context.Context, c *Client, root string, m *BatchManifest,
 				}
 				rec.Usage, rec.LatencyMS, rec.StopReason, rec.Reply = r.Reply.Usage, turnaround.Milliseconds(), r.Reply.StopReason, r.Reply.Text
 				if e.TiktokenRaw > 0 {
-					u := r.Reply.Usage
-					Calibrate(root, e.Model, u.TotalInput(), int64(e.TiktokenRaw))
+					Calibrate(root, e.Model, r.Reply.Usage.TotalInput(), int64(e.TiktokenRaw))
 				}
 			}
-			if err := AppendRecord(root, rec, c.key); err != nil {
-				return results, fmt.Errorf("the results were not recorded: %w", err)
+			if err := AppendRecord(root, rec, key); err != nil {
+				return fmt.Errorf("the results were not recorded: %w", err)
 			}
 		}
 		m.Recorded = true
-		if err := SaveManifest(root, m); err != nil {
-			return results, err
-		}
-	}
-	return results, nil
+		return SaveManifest(root, m)
+	})
 }
 
 // BatchReport is the report of a batch's results.

@@ -85,6 +85,7 @@ type Reply struct {
 	RequestID  string
 	Latency    time.Duration // until the reply ended
 	FirstToken time.Duration // until the first text arrived (streaming)
+	Partial    bool          // the stream was cut off: Usage is what was reported so far
 }
 
 // Send posts body (a rendered request) with the API version as header.
@@ -129,15 +130,28 @@ func (c *Client) Send(ctx context.Context, body []byte, version string, stream b
 			}
 		}
 	}
-	if err := s.Err(); err != nil {
-		return nil, err
+	err := s.Err()
+	if err == nil && msg.StopReason == "" {
+		err = errors.New("the stream ended before the reply was complete")
 	}
-	if msg.StopReason == "" {
-		return nil, errors.New("the stream ended before the reply was complete")
+	if err != nil {
+		return partialReply(&msg, start, first), err
 	}
 	r := replyOf(&msg)
 	r.Latency, r.FirstToken = time.Since(start), first
 	return r, nil
+}
+
+// partialReply is what an interrupted stream delivered: the usage of
+// message_start (and of message_delta if one came) and the text so far. It
+// is nil when the API accepted nothing (no message_start).
+func partialReply(msg *anthropic.Message, start time.Time, first time.Duration) *Reply {
+	if msg.ID == "" {
+		return nil
+	}
+	r := replyOf(msg)
+	r.Latency, r.FirstToken, r.Partial = time.Since(start), first, true
+	return r
 }
 
 // Summary is the line that ends a run, in the terminal and in the

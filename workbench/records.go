@@ -18,18 +18,21 @@ const DataDir = ".claude-ls"
 
 // Record is one run, as stored in .claude-ls/runs.jsonl. It never holds the key.
 type Record struct {
-	Time        time.Time      `json:"time"`
-	Prompt      string         `json:"prompt"` // relative to the root
-	Test        string         `json:"test,omitempty"`
-	Model       string         `json:"model"`
-	RequestHash string         `json:"request_hash"`
-	Usage       promptfile.Usage          `json:"usage"`
-	CostUSD     promptfile.USD `json:"cost_usd"`
-	Batch       bool           `json:"batch,omitempty"`
-	LatencyMS   int64          `json:"latency_ms"`
-	StopReason  string         `json:"stop_reason"`
-	Reply       string         `json:"reply"`
-	Error       string         `json:"error,omitempty"`
+	Time        time.Time        `json:"time"`
+	Prompt      string           `json:"prompt"` // relative to the root
+	Test        string           `json:"test,omitempty"`
+	Model       string           `json:"model"`
+	RequestHash string           `json:"request_hash"`
+	Usage       promptfile.Usage `json:"usage"`
+	CostUSD     promptfile.USD   `json:"cost_usd"`
+	Batch       bool             `json:"batch,omitempty"`
+	LatencyMS   int64            `json:"latency_ms"`
+	StopReason  string           `json:"stop_reason"`
+	Reply       string           `json:"reply"`
+	Error       string           `json:"error,omitempty"`
+	// Interrupted: the run was cut off (Ctrl-C, an editor's cancel, a run
+	// replacing it, a broken stream); Usage is what the API had reported.
+	Interrupted bool `json:"interrupted,omitempty"`
 }
 
 // RequestHash identifies a request body, for records and the count cache.

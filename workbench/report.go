@@ -2,8 +2,10 @@ package workbench
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -479,8 +481,10 @@ func WriteReports(root string, r *Report, key Key) (md, html string, err error) 
 	} else {
 		stem += "-" + r.Time.UTC().Format("20060102-150405")
 	}
-	md = filepath.Join(ReportsDir(root), stem+".md")
-	html = filepath.Join(ReportsDir(root), stem+".html")
+	md, html, err = claimReportNames(ReportsDir(root), stem)
+	if err != nil {
+		return "", "", err
+	}
 	if err := writeFileAtomic(md, []byte(key.Redact(r.Markdown()))); err != nil {
 		return "", "", err
 	}
@@ -489,4 +493,30 @@ func WriteReports(root string, r *Report, key Key) (md, html string, err error) 
 	}
 	ensureIgnored(root)
 	return md, html, nil
+}
+
+// claimReportNames picks stem.md/.html, or stem-2, stem-3, … when taken, and
+// creates the .md at once (O_EXCL), so two reports written in the same
+// second, or a batch fetched twice, never overwrite each other.
+func claimReportNames(dir, stem string) (md, html string, err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", "", err
+	}
+	for i := 1; i < 1000; i++ {
+		name := stem
+		if i > 1 {
+			name = fmt.Sprintf("%s-%d", stem, i)
+		}
+		md, html = filepath.Join(dir, name+".md"), filepath.Join(dir, name+".html")
+		f, err := os.OpenFile(md, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+		if errors.Is(err, os.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", "", err
+		}
+		f.Close()
+		return md, html, nil
+	}
+	return "", "", fmt.Errorf("no free report name for %s in %s", stem, dir)
 }

@@ -54,6 +54,8 @@ type TestResult struct {
 	Priced  bool // the model has prices
 	Batch   bool // run through the Message Batches API, at batch prices
 	Error   string
+	// Interrupted: cut off mid-stream; Reply holds what had come.
+	Interrupted bool
 }
 
 // Failed says whether an expectation failed.
@@ -84,12 +86,12 @@ func PlanTests(base *promptfile.Result, models []string, analyze func(promptfile
 				opts.Test = tc.Name
 			}
 			res := analyze(opts)
-			if msg := firstErrorOf(res); msg != "" {
+			if err := Runnable(res); err != nil {
 				where := "case `" + tc.Name + "`"
 				if m != "" {
 					where += " on " + m
 				}
-				return nil, fmt.Errorf("%s: %s", where, msg)
+				return nil, fmt.Errorf("%s: %w", where, err)
 			}
 			body, _ := res.Request.MarshalJSON()
 			jobs = append(jobs, TestJob{Case: tc.Name, Vars: tc.Vars, Expect: tc.Expect, ModelID: res.ModelID, Model: res.Model,
@@ -97,18 +99,6 @@ func PlanTests(base *promptfile.Result, models []string, analyze func(promptfile
 		}
 	}
 	return jobs, nil
-}
-
-func firstErrorOf(res *promptfile.Result) string {
-	for _, d := range res.Diagnostics {
-		if d.Severity == promptfile.Error {
-			return fmt.Sprintf("line %d: %s", res.File.Map.Line(d.Span.Start)+1, d.Message)
-		}
-	}
-	if res.Request == nil {
-		return "the prompt does not render to a request"
-	}
-	return ""
 }
 
 // WorstCaseOf is the most a set of jobs can cost: every input token uncached
@@ -299,7 +289,14 @@ func runOne(ctx context.Context, c *Client, lim *limiter, j TestJob, pause time.
 		}
 		p := Explain(err, c.key, j.Result)
 		if p.Canceled || ctx.Err() != nil {
-			return r, false
+			if reply == nil {
+				return r, false // nothing was spent
+			}
+			// Cut off mid-stream: what it used so far is spent.
+			r.Reply, r.Interrupted = reply, true
+			r.Cost = CostOf(j.Model, reply.Usage, false)
+			r.Status, r.Error = StatusCanceled, "interrupted"
+			return r, true
 		}
 		if p.Status == 429 && attempt < 2 {
 			now, _ := lim.lower()
@@ -314,6 +311,10 @@ func runOne(ctx context.Context, c *Client, lim *limiter, j TestJob, pause time.
 			}
 		}
 		r.Status, r.Error = StatusError, p.Error()
+		if reply != nil { // the stream broke: what it used is spent
+			r.Reply, r.Interrupted = reply, true
+			r.Cost = CostOf(j.Model, reply.Usage, false)
+		}
 		return r, true
 	}
 }
@@ -321,7 +322,7 @@ func runOne(ctx context.Context, c *Client, lim *limiter, j TestJob, pause time.
 // recordTest appends the record of one case on one model.
 func recordTest(root, prompt string, j TestJob, r TestResult, key Key, now time.Time) error {
 	rec := Record{Time: now, Prompt: prompt, Test: j.Case, Model: j.ModelID,
-		RequestHash: RequestHash(j.Body, j.Version), CostUSD: r.Cost, Batch: r.Batch, Error: r.Error}
+		RequestHash: RequestHash(j.Body, j.Version), CostUSD: r.Cost, Batch: r.Batch, Error: r.Error, Interrupted: r.Interrupted}
 	if r.Reply != nil {
 		if r.Reply.Model != "" {
 			rec.Model = r.Reply.Model

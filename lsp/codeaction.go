@@ -3,20 +3,14 @@ package lsp
 import (
 	"bytes"
 	"context"
-	"errors"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
 	"github.com/claude-ls/claude-ls/promptfile"
+	"github.com/claude-ls/claude-ls/workbench"
 )
-
-// envKeyName is the variable the API key is moved to in .env.
-const envKeyName = "ANTHROPIC_API_KEY"
 
 // CodeAction offers the quick fixes of the diagnostics in the range: one
 // action per suggested fix, the first of each diagnostic preferred, and for
@@ -117,8 +111,7 @@ func (s *Server) moveKeyAction(d *Document, snap *Snapshot, diag promptfile.Diag
 	if root == "" {
 		return nil
 	}
-	envPath := filepath.Join(root, ".env")
-	envURI := uri.File(envPath)
+	envURI := uri.File(workbench.EnvPath(root))
 	remove := protocol.TextEdit{Range: toRange(snap.File.Map, diag.Span, enc)}
 
 	var env []byte
@@ -128,112 +121,42 @@ func (s *Server) moveKeyAction(d *Document, snap *Snapshot, diag promptfile.Diag
 		env = od.text
 		od.mu.Unlock()
 	} else {
-		data, err := os.ReadFile(envPath)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			exists = false
-		case err != nil:
+		var err error
+		if env, exists, err = workbench.ReadEnvFile(root); err != nil {
 			s.log.Warn("code action: reading .env", "error", err)
 			return nil
 		}
-		env = data
 	}
+	move := workbench.PlanKeyMove(env, string(key))
 	quickfix := protocol.CodeActionKindQuickFix
 	notPreferred := false
 	action := &protocol.CodeAction{
-		Title:       "Move the key to .env",
+		Title:       move.Title,
 		Kind:        &quickfix,
 		Diagnostics: []protocol.Diagnostic{pd},
 		IsPreferred: &notPreferred,
 	}
-	line := envKeyName + "=" + string(key) + "\n"
+	version := snap.Version
+	changes := []protocol.DocumentChange{}
 	if !exists {
 		yes := true
-		version := snap.Version
-		action.Edit = &protocol.WorkspaceEdit{DocumentChanges: []protocol.DocumentChange{
-			&protocol.CreateFile{Kind: "create", URI: envURI, Options: &protocol.CreateFileOptions{IgnoreIfExists: &yes}},
-			&protocol.TextDocumentEdit{
-				TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: envURI}},
-				Edits:        []protocol.TextDocumentEditElement{&protocol.TextEdit{NewText: line}},
-			},
-			&protocol.TextDocumentEdit{
-				TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: d.uri}, Version: &version},
-				Edits:        []protocol.TextDocumentEditElement{&remove},
-			},
-		}}
-		return action
+		changes = append(changes, &protocol.CreateFile{Kind: "create", URI: envURI, Options: &protocol.CreateFileOptions{IgnoreIfExists: &yes}})
 	}
-	em := promptfile.NewMapper(env)
-	var envEdit *protocol.TextEdit
-	if span, value, ok := envAssignment(env); ok {
-		if value == string(key) {
-			action.Title = "Remove the key (.env already sets " + envKeyName + " to it)"
-		} else {
-			action.Title = "Move the key to .env, replacing its " + envKeyName
-			envEdit = &protocol.TextEdit{Range: toRange(em, span, enc), NewText: string(key)}
-		}
-	} else {
-		if len(env) > 0 && env[len(env)-1] != '\n' {
-			line = "\n" + line
-		}
-		end := toPosition(em, len(env), enc)
-		envEdit = &protocol.TextEdit{Range: protocol.Range{Start: end, End: end}, NewText: line}
+	if move.Change {
+		// The whole of .env is replaced: workbench owns how a key is set in it.
+		em := promptfile.NewMapper(env)
+		whole := protocol.Range{Start: protocol.Position{}, End: toPosition(em, len(env), enc)}
+		changes = append(changes, &protocol.TextDocumentEdit{
+			TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: envURI}},
+			Edits:        []protocol.TextDocumentEditElement{&protocol.TextEdit{Range: whole, NewText: string(move.NewEnv)}},
+		})
 	}
-	changes := map[uri.URI][]protocol.TextEdit{d.uri: {remove}}
-	if envEdit != nil {
-		changes[envURI] = []protocol.TextEdit{*envEdit}
-	}
-	action.Edit = &protocol.WorkspaceEdit{Changes: changes}
+	changes = append(changes, &protocol.TextDocumentEdit{
+		TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: d.uri}, Version: &version},
+		Edits:        []protocol.TextDocumentEditElement{&remove},
+	})
+	action.Edit = &protocol.WorkspaceEdit{DocumentChanges: changes}
 	return action
-}
-
-// envAssignment finds the line of a .env file that sets ANTHROPIC_API_KEY
-// (the first one, which dotenv loaders keep) and returns the span of its
-// value, without quotes.
-func envAssignment(env []byte) (promptfile.Span, string, bool) {
-	for p := 0; p < len(env); {
-		e := len(env)
-		if k := bytes.IndexByte(env[p:], '\n'); k >= 0 {
-			e = p + k
-		}
-		next := e + 1
-		lineEnd := e
-		if lineEnd > p && env[lineEnd-1] == '\r' {
-			lineEnd--
-		}
-		line := env[p:lineEnd]
-		i := len(line) - len(bytes.TrimLeft(line, " \t"))
-		rest := line[i:]
-		if bytes.HasPrefix(rest, []byte("export ")) {
-			i += len("export ")
-			for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-				i++
-			}
-			rest = line[i:]
-		}
-		if bytes.HasPrefix(rest, []byte(envKeyName)) {
-			j := i + len(envKeyName)
-			for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
-				j++
-			}
-			if j < len(line) && line[j] == '=' {
-				j++
-				for j < len(line) && (line[j] == ' ' || line[j] == '\t') {
-					j++
-				}
-				vs, ve := j, len(line)
-				for ve > vs && (line[ve-1] == ' ' || line[ve-1] == '\t') {
-					ve--
-				}
-				if ve-vs >= 2 && (line[vs] == '"' || line[vs] == '\'') && line[ve-1] == line[vs] {
-					vs, ve = vs+1, ve-1
-				}
-				return promptfile.Span{Start: p + vs, End: p + ve}, string(line[vs:ve]), true
-			}
-		}
-		p = next
-	}
-	return promptfile.Span{}, "", false
 }
 
 // sourceKind is the kind of the actions that run the workbench commands.
@@ -256,13 +179,13 @@ func sourceActions(d *Document, only []protocol.CodeActionKind) []protocol.Comma
 	action := func(title, command string, extra map[string]any) protocol.CommandOrCodeAction {
 		return &protocol.CodeAction{Title: title, Kind: &kind, Command: protocol.Command{Title: title, Command: command, Arguments: arg(extra)}}
 	}
-	return []protocol.CommandOrCodeAction{
+	actions := []protocol.CommandOrCodeAction{
 		action("Claude: Run prompt", CommandRun, nil),
 		action("Claude: Run and append reply", CommandRunAppend, nil),
 		action("Claude: Count tokens exactly", CommandCountExact, nil),
-		action("Claude: Export as Go", CommandExport, map[string]any{"lang": "go"}),
-		action("Claude: Export as Python", CommandExport, map[string]any{"lang": "python"}),
-		action("Claude: Export as TypeScript", CommandExport, map[string]any{"lang": "ts"}),
-		action("Claude: Export as curl", CommandExport, map[string]any{"lang": "curl"}),
 	}
+	for _, l := range workbench.ExportLanguages {
+		actions = append(actions, action("Claude: Export as "+l.Title, CommandExport, map[string]any{"lang": l.ID}))
+	}
+	return actions
 }

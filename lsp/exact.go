@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -32,39 +33,29 @@ func (s *Server) exactFor(u uri.URI, version int32) (int64, bool) {
 	return e.tokens, ok && e.version == version
 }
 
-// countExact asks count_tokens (cached by request hash), calibrates the
-// model's estimate, and refreshes what shows counts. Quiet counts (the
+// countExact asks count_tokens (cached by request hash, calibrating the
+// model's estimate) and refreshes what shows counts. Quiet counts (the
 // exactCounts setting, on save) say nothing unless asked.
 func (s *Server) countExact(ctx context.Context, d *Document, quiet bool) {
 	snap := d.Snapshot()
-	ws := snap.ws
-	res := snap.Result
 	say := func(typ protocol.MessageType, msg string) {
 		if !quiet {
 			s.showMessage(ctx, typ, msg)
 		}
 	}
-	if msg := firstError(res); msg != "" {
-		say(protocol.MessageTypeError, "no exact count: "+msg)
+	res := snap.Result
+	n, cached, err := workbench.CountExact(ctx, snap.ws.ws, res, workbench.Hooks{})
+	if err != nil {
+		var problems *workbench.ProblemsError
+		if errors.As(err, &problems) {
+			say(protocol.MessageTypeError, "no exact count: "+problems.Message)
+		} else {
+			say(protocol.MessageTypeError, err.Error())
+		}
 		return
 	}
-	body, _ := res.Request.MarshalJSON()
-	hash := workbench.RequestHash(body, res.Version)
-	n, cached := workbench.CachedCount(ws.ws.Root, hash)
 	if !cached {
-		key, err := workbench.LoadKey(ws.ws.Root)
-		if err != nil {
-			say(protocol.MessageTypeError, err.Error())
-			return
-		}
-		client := workbench.NewClient(key, workbench.BaseURL(ws.ws.Root))
-		n, err = client.CountTokens(ctx, body, res.Version)
-		if err != nil {
-			say(protocol.MessageTypeError, workbench.Explain(err, key, res).Error())
-			return
-		}
-		workbench.StoreCount(ws.ws.Root, hash, n)
-		s.calibrate(ws, res, n)
+		s.recalibrated(snap.ws)
 	}
 	s.exact.mu.Lock()
 	s.exact.byURI[d.uri] = exactCount{version: snap.Version, tokens: n}

@@ -2,10 +2,9 @@ package lsp
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 
 // runState is a run in progress; a second run of the same file cancels it.
 type runState struct {
+	ctx    context.Context
 	cancel context.CancelFunc
 	token  string
 	done   chan struct{}
@@ -31,48 +31,50 @@ type runs struct {
 	next    int
 }
 
-// startRun checks the prompt and the budget, then runs it in the background.
-// It returns the result file the reply streams into.
+// startRun runs the document's current version in the background and
+// returns the result file its reply will stream into.
 func (s *Server) startRun(d *Document, args commandArgs, appendReply bool, token protocol.ProgressToken) string {
 	snap := d.Snapshot()
-	ws := snap.ws
-	res := promptfile.Analyze(promptfile.Parse(snap.Text), ws.engine(), promptfile.Options{Path: d.path, Vars: args.Vars, Test: args.Test, Model: args.Model, Strict: true})
-	name := filepath.Base(d.path)
-	if name == "." || name == "" {
-		name = "untitled.prompt"
-	}
-	resultPath := filepath.Join(ws.ws.Root, workbench.DataDir, "runs", strings.TrimSuffix(name, ".prompt")+"-"+time.Now().UTC().Format("20060102-150405.000")+".md")
-
-	ctx, cancel := context.WithCancel(context.Background())
-	st := &runState{cancel: cancel, done: make(chan struct{})}
-	s.runs.mu.Lock()
-	if prev := s.runs.byURI[d.uri]; prev != nil {
-		prev.cancel() // a second run of the same file replaces the first
-	}
-	s.runs.next++
-	st.token = fmt.Sprintf("claude-ls-run-%d", s.runs.next)
-	if t, ok := token.(protocol.String); ok && t != "" {
-		st.token = string(t)
-	}
-	s.runs.byURI[d.uri] = st
-	s.runs.byToken[st.token] = st
-	s.runs.mu.Unlock()
-
+	resultPath := workbench.ResultFilePath(snap.ws.ws.Root, d.path, time.Now())
+	st := s.runs.start(d.uri, token, "claude-ls-run")
 	go func() {
-		defer close(st.done)
-		defer func() {
-			s.runs.mu.Lock()
-			if s.runs.byURI[d.uri] == st {
-				delete(s.runs.byURI, d.uri)
-			}
-			delete(s.runs.byToken, st.token)
-			s.runs.mu.Unlock()
-			cancel()
-		}()
-		s.run(ctx, &runJob{doc: d, version: snap.Version, res: res, ws: ws, test: args.Test, appendReply: appendReply,
+		defer s.runs.finish(d.uri, st)
+		s.run(st.ctx, &runJob{doc: d, snap: snap, args: args, appendReply: appendReply,
 			token: st.token, clientToken: token != nil, resultPath: resultPath})
 	}()
 	return resultPath
+}
+
+// start registers a run under key (a second run of the same key cancels the
+// first) with its progress token: the client's, or a new one.
+func (r *runs) start(key uri.URI, token protocol.ProgressToken, prefix string) *runState {
+	ctx, cancel := context.WithCancel(context.Background())
+	st := &runState{ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if prev := r.byURI[key]; prev != nil {
+		prev.cancel() // a second run of the same file replaces the first
+	}
+	r.next++
+	st.token = fmt.Sprintf("%s-%d", prefix, r.next)
+	if t, ok := token.(protocol.String); ok && t != "" {
+		st.token = string(t)
+	}
+	r.byURI[key] = st
+	r.byToken[st.token] = st
+	return st
+}
+
+// finish forgets a run that ended.
+func (r *runs) finish(key uri.URI, st *runState) {
+	r.mu.Lock()
+	if r.byURI[key] == st {
+		delete(r.byURI, key)
+	}
+	delete(r.byToken, st.token)
+	r.mu.Unlock()
+	st.cancel()
+	close(st.done)
 }
 
 // WorkDoneProgressCancel stops the run whose progress the user cancelled;
@@ -115,7 +117,7 @@ func (s *Server) beginProgress(ctx context.Context, token string, given bool, ti
 }
 
 func (p *progress) send(ctx context.Context, v any) {
-	if !p.enabled {
+	if p == nil || !p.enabled {
 		return
 	}
 	raw, _ := jsonMarshal(v)
@@ -133,134 +135,110 @@ func (p *progress) end(ctx context.Context, msg string) {
 // runJob is one run of a document's version.
 type runJob struct {
 	doc         *Document
-	version     int32 // the version the run started from
-	res         *promptfile.Result
-	ws          *workspaceState
-	test        string
+	snap        *Snapshot // the version the run started from
+	args        commandArgs
 	appendReply bool
 	token       string // the progress token
 	clientToken bool   // the client gave the token (no need to create it)
 	resultPath  string
 }
 
-// run does one run: guard, send, stream into the result file, record, and
-// for runAppend, append the reply to the prompt if it has not changed.
+// run does one run through workbench.Run, streaming into the result file,
+// and for runAppend appends the reply to the prompt if it has not changed.
 func (s *Server) run(ctx context.Context, job *runJob) {
-	d, res, ws, resultPath := job.doc, job.res, job.ws, job.resultPath
+	d, ws := job.doc, job.snap.ws
 	bg := context.WithoutCancel(ctx)
-	if msg := firstError(res); msg != "" {
-		s.showMessage(bg, protocol.MessageTypeError, "not run: "+msg)
-		return
+	var prog *progress
+	var out *workbench.ResultFile
+	hooks := workbench.Hooks{
+		Ask: s.asker(bg),
+		Note: func(note string) {
+			if prog != nil {
+				prog.report(bg, note)
+			}
+		},
+		Started: func(res *promptfile.Result) {
+			prog = s.beginProgress(bg, job.token, job.clientToken, "Claude: running "+filepath.Base(d.path))
+			f, err := workbench.NewResultFile(job.resultPath, d.path, res.ModelID)
+			if err != nil {
+				s.showMessage(bg, protocol.MessageTypeError, "cannot write the result file: "+err.Error())
+				return
+			}
+			out = f
+			s.showDocument(bg, job.resultPath)
+		},
 	}
-	key, err := workbench.LoadKey(ws.ws.Root)
-	if err != nil {
-		s.showMessage(bg, protocol.MessageTypeError, err.Error())
-		return
-	}
-	if !s.allowSpend(bg, ws, workbench.WorstCase(res), 1) {
-		return
-	}
-	prog := s.beginProgress(bg, job.token, job.clientToken, "Claude: running "+filepath.Base(d.path))
-	out, err := newResultFile(resultPath, d.path, res)
-	if err != nil {
-		prog.end(bg, "failed")
-		s.showMessage(bg, protocol.MessageTypeError, "cannot write the result file: "+err.Error())
-		return
-	}
-	defer out.Close()
-	s.showDocument(bg, resultPath)
-
-	client := workbench.NewClient(key, workbench.BaseURL(ws.ws.Root))
-	client.OnRetry = func(note string) { prog.report(bg, note) }
-	body, _ := res.Request.MarshalJSON()
 	chars := 0
-	reply, err := client.Send(ctx, body, res.Version, true, func(text string) {
-		out.WriteString(text)
+	hooks.Text = func(text string) {
+		if out != nil {
+			out.WriteString(text)
+		}
 		chars += len(text)
 		prog.report(bg, fmt.Sprintf("%s characters", promptfile.GroupDigits(chars)))
-	})
+	}
+	p := workbench.Prompt{WS: ws.ws, Path: d.path, Src: job.snap.Text, Read: ws.read}
+	opts := workbench.RunOptions{Vars: job.args.Vars, Test: job.args.Test, Model: job.args.Model, Stream: true, Budget: s.settingsBudget()}
+	r, err := workbench.Run(ctx, p, opts, hooks)
+	if out != nil {
+		defer out.Close()
+	}
+	if r != nil && r.Reply != nil {
+		s.recalibrated(ws) // a run calibrates the model's estimate
+	}
 	if err != nil {
-		p := workbench.Explain(err, key, res)
-		fmt.Fprintf(out, "\n\n---\n%s\n", p.Error())
-		prog.end(bg, p.Message)
-		if !p.Canceled {
-			s.showMessage(bg, protocol.MessageTypeError, p.Error())
+		msg := s.runFailure(bg, err)
+		if out != nil {
+			out.Finish(r.Summary, msg)
+		}
+		if prog != nil {
+			prog.end(bg, msg)
 		}
 		return
 	}
-	cost := workbench.CostOf(res.Model, reply.Usage, false)
-	summary := reply.Summary(cost, res.Model != nil)
-	fmt.Fprintf(out, "\n\n---\n%s\n", summary)
-	defer prog.end(bg, summary) // last, when the record and the append are done
-
-	rel, _ := filepath.Rel(ws.ws.Root, d.path)
-	rec := workbench.Record{Time: time.Now().UTC(), Prompt: filepath.ToSlash(rel), Test: job.test, Model: reply.Model,
-		RequestHash: workbench.RequestHash(body, res.Version), Usage: reply.Usage, CostUSD: cost,
-		LatencyMS: reply.Latency.Milliseconds(), StopReason: reply.StopReason, Reply: reply.Text}
-	if err := workbench.AppendRecord(ws.ws.Root, rec, key); err != nil {
-		s.showMessage(bg, protocol.MessageTypeWarning, "the run was not recorded: "+err.Error())
+	if out != nil {
+		out.Finish(r.Summary, "")
 	}
-	s.calibrate(ws, res, reply.Usage.TotalInput())
+	defer prog.end(bg, r.Summary) // last, when the append is done
 	if job.appendReply {
-		s.appendReply(bg, d, job.version, reply.Text, resultPath)
+		s.appendReply(bg, d, job.snap.Version, r.Reply.Text, job.resultPath)
 	}
 }
 
-func firstError(res *promptfile.Result) string {
-	n := 0
-	first := ""
-	for _, d := range res.Diagnostics {
-		if d.Severity == promptfile.Error {
-			if n == 0 {
-				line := res.File.Map.Line(d.Span.Start) + 1
-				first = fmt.Sprintf("line %d: %s", line, d.Message)
-			}
-			n++
-		}
+// runFailure tells the user why a use case stopped (nothing for a cancel or
+// an unconfirmed run, which the user chose) and returns it in a few words.
+func (s *Server) runFailure(ctx context.Context, err error) string {
+	var problems *workbench.ProblemsError
+	var guard *workbench.GuardError
+	var api *workbench.Problem
+	switch {
+	case errors.As(err, &problems):
+		s.showMessage(ctx, protocol.MessageTypeError, "not run: "+problems.Message)
+		return "not run"
+	case errors.As(err, &guard) && guard.Unconfirmed:
+		s.showMessage(ctx, protocol.MessageTypeInfo, "not run")
+		return "not run"
+	case errors.As(err, &api) && api.Canceled:
+		return "canceled"
+	case errors.As(err, &api):
+		s.showMessage(ctx, protocol.MessageTypeError, api.Error())
+		return api.Message
 	}
-	if n == 0 {
-		if res.Request == nil {
-			return "the prompt does not render to a request"
-		}
-		return ""
-	}
-	if n > 1 {
-		return fmt.Sprintf("%d errors; the first, %s", n, first)
-	}
-	return first
+	s.showMessage(ctx, protocol.MessageTypeError, err.Error())
+	return "failed"
 }
 
-// allowSpend applies the spending guard to n requests whose worst case
-// together is worst, asking the user when it passes the confirmation
-// threshold.
-func (s *Server) allowSpend(ctx context.Context, ws *workspaceState, worst promptfile.USD, n int) bool {
-	records, _ := workbench.ReadRecords(ws.ws.Root)
-	verdict, msg := workbench.Guard(worst, workbench.MonthSpend(records, time.Now()), s.budget(ws))
-	it := "it"
-	if n > 1 {
-		msg = strings.Replace(msg, "this run", "these "+plural(n, "request"), 1)
-		it = "them"
-	}
-	switch verdict {
-	case workbench.Refuse:
-		s.showMessage(ctx, protocol.MessageTypeError, msg)
-		return false
-	case workbench.Confirm:
+// asker asks the user through a message with Run / Cancel buttons.
+func (s *Server) asker(ctx context.Context) workbench.Asker {
+	return func(question string) bool {
 		item, err := s.client.ShowMessageRequest(ctx, &protocol.ShowMessageRequestParams{Type: protocol.MessageTypeWarning,
-			Message: "claude-ls: " + msg + ". Run " + it + "?", Actions: []protocol.MessageActionItem{{Title: "Run"}, {Title: "Cancel"}}})
-		if err != nil || item == nil || item.Title != "Run" {
-			s.showMessage(ctx, protocol.MessageTypeInfo, "not run")
-			return false
-		}
+			Message: "claude-ls: " + question, Actions: []protocol.MessageActionItem{{Title: "Run"}, {Title: "Cancel"}}})
+		return err == nil && item != nil && item.Title == "Run"
 	}
-	return true
 }
 
-// budget is the workspace config's budget, else the editor settings'.
-func (s *Server) budget(ws *workspaceState) *promptfile.MonthlyBudget {
-	if b := ws.ws.Config.Budget; b != nil {
-		return b
-	}
+// settingsBudget is the budget of the editor's settings, used where the
+// workspace config sets none.
+func (s *Server) settingsBudget() *promptfile.MonthlyBudget {
 	s.mu.Lock()
 	set := s.settings
 	s.mu.Unlock()
@@ -270,19 +248,6 @@ func (s *Server) budget(ws *workspaceState) *promptfile.MonthlyBudget {
 		return nil
 	}
 	return &promptfile.MonthlyBudget{MonthlyUSD: monthly, ConfirmAboveUSD: confirm}
-}
-
-// newResultFile starts the document a reply streams into.
-func newResultFile(path, prompt string, res *promptfile.Result) (*os.File, error) {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(f, "<!-- claude-ls run of %s with %s at %s -->\n\n", filepath.Base(prompt), res.ModelID, time.Now().UTC().Format(time.RFC3339))
-	return f, nil
 }
 
 func (s *Server) showDocument(ctx context.Context, path string) {

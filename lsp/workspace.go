@@ -115,13 +115,10 @@ func (s *Server) workspaceAt(root string) *workspaceState {
 	return w
 }
 
-// calibrate records a real input count of a rendering and reopens its
-// workspace, so the estimates of every open prompt there use the new factor.
-func (s *Server) calibrate(w *workspaceState, res *promptfile.Result, real int64) {
-	if err := workbench.Calibrate(w.ws.Root, res.ModelID, real, int64(res.Tokens.Raw)); err != nil {
-		s.log.Warn("calibration not saved", "error", err)
-		return
-	}
+// recalibrated reopens a workspace whose calibration a run or an exact
+// count changed, so the estimates of every open prompt there use the new
+// factor.
+func (s *Server) recalibrated(w *workspaceState) {
 	s.mu.Lock()
 	if s.workspaces[w.ws.Root] == w {
 		delete(s.workspaces, w.ws.Root)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/anthropics/anthropic-sdk-go/v2"
@@ -114,6 +115,7 @@ func (c *Client) Send(ctx context.Context, body []byte, version string, stream b
 	defer s.Close()
 	var msg anthropic.Message
 	var first time.Duration
+	var got strings.Builder // the text so far, for a reply cut off mid-block
 	for s.Next() {
 		event := s.Current()
 		if err := msg.Accumulate(event); err != nil {
@@ -124,6 +126,7 @@ func (c *Client) Send(ctx context.Context, body []byte, version string, stream b
 				if first == 0 {
 					first = time.Since(start)
 				}
+				got.WriteString(t.Text)
 				if onText != nil {
 					onText(t.Text)
 				}
@@ -135,7 +138,7 @@ func (c *Client) Send(ctx context.Context, body []byte, version string, stream b
 		err = errors.New("the stream ended before the reply was complete")
 	}
 	if err != nil {
-		return partialReply(&msg, start, first), err
+		return partialReply(&msg, got.String(), start, first), err
 	}
 	r := replyOf(&msg)
 	r.Latency, r.FirstToken = time.Since(start), first
@@ -145,11 +148,12 @@ func (c *Client) Send(ctx context.Context, body []byte, version string, stream b
 // partialReply is what an interrupted stream delivered: the usage of
 // message_start (and of message_delta if one came) and the text so far. It
 // is nil when the API accepted nothing (no message_start).
-func partialReply(msg *anthropic.Message, start time.Time, first time.Duration) *Reply {
+func partialReply(msg *anthropic.Message, text string, start time.Time, first time.Duration) *Reply {
 	if msg.ID == "" {
 		return nil
 	}
 	r := replyOf(msg)
+	r.Text = text
 	r.Latency, r.FirstToken, r.Partial = time.Since(start), first, true
 	return r
 }

@@ -13,8 +13,50 @@ import (
 	"github.com/claude-ls/claude-ls/promptfile"
 )
 
-// ExportLangs are the languages Export writes, as `--lang` names them.
-var ExportLangs = []string{"go", "python", "ts", "js", "curl"}
+// ExportLanguage is a language Export writes.
+type ExportLanguage struct {
+	ID         string `json:"id"`         // as --lang and the editors' commands name it
+	Title      string `json:"title"`      // for menus
+	Ext        string `json:"ext"`        // the file extension of the program
+	LanguageID string `json:"languageId"` // the LSP language id of the program, for editors
+	Executable bool   `json:"executable"` // a script to run as ./name
+	write      func(io.Writer, *export) error
+}
+
+// ExportLanguages is the one list of export languages: the command line,
+// the server's code actions and commands, and the editors (which ask the
+// server for it) all take it from here.
+var ExportLanguages = []ExportLanguage{
+	{ID: "go", Title: "Go", Ext: ".go", LanguageID: "go", write: writeGo},
+	{ID: "python", Title: "Python", Ext: ".py", LanguageID: "python", write: writePython},
+	{ID: "ts", Title: "TypeScript", Ext: ".ts", LanguageID: "typescript", write: func(w io.Writer, x *export) error { return writeJS(w, x, true) }},
+	{ID: "js", Title: "JavaScript", Ext: ".mjs", LanguageID: "javascript", write: func(w io.Writer, x *export) error { return writeJS(w, x, false) }},
+	{ID: "curl", Title: "curl", Ext: ".sh", LanguageID: "shellscript", Executable: true, write: writeCurl},
+}
+
+// ExportLangs are the languages' ids, in order.
+var ExportLangs = func() []string {
+	var ids []string
+	for _, l := range ExportLanguages {
+		ids = append(ids, l.ID)
+	}
+	return ids
+}()
+
+// ExportLanguageOf finds a language by its id.
+func ExportLanguageOf(id string) (ExportLanguage, bool) {
+	for _, l := range ExportLanguages {
+		if l.ID == id {
+			return l, true
+		}
+	}
+	return ExportLanguage{}, false
+}
+
+// UnknownExportLanguage is the error for a language that is not in the list.
+func UnknownExportLanguage(id string) error {
+	return fmt.Errorf("cannot export to %q: the languages are %s", id, strings.Join(ExportLangs, ", "))
+}
 
 // The Go SDK majors an export imports: v2 speaks API version 2026-10-21,
 // v1 speaks 2023-06-01. They are the versions this module's go.mod requires
@@ -49,9 +91,9 @@ var ErrKeyInRequest = errors.New("the request holds text that looks like an Anth
 // the includes are read beside). The key is never in the program: the SDKs
 // read ANTHROPIC_API_KEY, the shell script uses $ANTHROPIC_API_KEY.
 func Export(res *promptfile.Result, lang string, opts promptfile.Options) (string, error) {
-	gen, ok := generators[lang]
+	l, ok := ExportLanguageOf(lang)
 	if !ok {
-		return "", fmt.Errorf("cannot export to %q: the languages are %s", lang, strings.Join(ExportLangs, ", "))
+		return "", UnknownExportLanguage(lang)
 	}
 	if res == nil || res.Request == nil || res.File == nil {
 		return "", errors.New("nothing to export: the prompt does not render to a request")
@@ -73,21 +115,13 @@ func Export(res *promptfile.Result, lang string, opts promptfile.Options) (strin
 		return "", err
 	}
 	var out bytes.Buffer
-	if err := gen(&out, x); err != nil {
+	if err := l.write(&out, x); err != nil {
 		return "", err
 	}
 	if promptfile.ContainsKey(out.Bytes()) {
 		return "", ErrKeyInRequest
 	}
 	return out.String(), nil
-}
-
-var generators = map[string]func(io.Writer, *export) error{
-	"go":     writeGo,
-	"python": writePython,
-	"ts":     func(w io.Writer, x *export) error { return writeJS(w, x, true) },
-	"js":     func(w io.Writer, x *export) error { return writeJS(w, x, false) },
-	"curl":   writeCurl,
 }
 
 // export is a request taken apart for writing as code: its body as a tree

@@ -22,12 +22,19 @@ type Prompt struct {
 	WS   *Workspace
 	Path string
 	Src  []byte
+	// Read reads the files the prompt includes; nil: the workspace's
+	// reader. The editor passes its cache of files on disk.
+	Read func(path string) ([]byte, error)
 }
 
 // Analyze renders the prompt with o.
 func (p Prompt) Analyze(o promptfile.Options) *promptfile.Result {
 	o.Path = p.Path
-	return promptfile.Analyze(promptfile.Parse(p.Src), p.WS.Engine(p.WS.Reader()), o)
+	read := p.Read
+	if read == nil {
+		read = p.WS.Reader()
+	}
+	return promptfile.Analyze(promptfile.Parse(p.Src), p.WS.Engine(read), o)
 }
 
 // Rel is the prompt's path relative to the workspace root, with slashes,
@@ -133,8 +140,10 @@ func Run(ctx context.Context, p Prompt, opts RunOptions, h Hooks) (*RunResult, e
 		rsv.Release()
 		return out, Explain(sendErr, key, res)
 	}
-	if reply.Partial && reply.Usage.Output == 0 {
-		reply.Usage.Output = p.WS.estimateTokens(res.Model, reply.Text)
+	if reply.Partial {
+		// message_start's output count is a placeholder: the text received
+		// is at least what was generated.
+		reply.Usage.Output = max(reply.Usage.Output, p.WS.estimateTokens(res.Model, reply.Text))
 	}
 	out.Cost = CostOf(res.Model, reply.Usage, false)
 	out.Summary = reply.Summary(out.Cost, out.Priced)

@@ -22,8 +22,10 @@ import (
 // GuardError is a run the spending guard stopped: refused by the budget, or
 // not confirmed by the user.
 type GuardError struct {
-	Message   string
-	Confirmed bool // false: the user was asked and said no, or could not be asked
+	Message string
+	// Unconfirmed: the run needed a yes, and the user said no or could not
+	// be asked; otherwise the budget refused it.
+	Unconfirmed bool
 }
 
 func (e *GuardError) Error() string { return e.Message }
@@ -82,7 +84,7 @@ func (w *Workspace) Reserve(s Spend, budget *promptfile.MonthlyBudget, ask Asker
 			question = fmt.Sprintf("%s may cost up to %s (input and max_tokens of output), above the confirmation threshold of %s", what, s.Worst, budget.ConfirmAboveUSD)
 		}
 		if question != "" && (ask == nil || !ask(question+". Run "+it+"?")) {
-			return nil, &GuardError{Message: question}
+			return nil, &GuardError{Message: question, Unconfirmed: true}
 		}
 	}
 	r := &Reservation{root: w.Root, id: fmt.Sprintf("%d-%d", os.Getpid(), time.Now().UnixNano())}
@@ -97,7 +99,7 @@ func (w *Workspace) Reserve(s Spend, budget *promptfile.MonthlyBudget, ask Asker
 				return err
 			}
 			if spent+s.Worst > budget.MonthlyUSD {
-				return &GuardError{Confirmed: true, Message: fmt.Sprintf("refused: %s may cost up to %s, and %s of the monthly budget of %s is spent or held by runs in flight (%s left); raise budget.monthly_usd in %s to go on",
+				return &GuardError{Message: fmt.Sprintf("refused: %s may cost up to %s, and %s of the monthly budget of %s is spent or held by runs in flight (%s left); raise budget.monthly_usd in %s to go on",
 					what, s.Worst, spent, budget.MonthlyUSD, max(budget.MonthlyUSD-spent, 0), ConfigName)}
 			}
 		}

@@ -55,7 +55,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 		}
 		st, err := workbench.GetBatch(ctx, client, id, version)
 		if err != nil {
-			return apiFailure(err, key, stderr)
+			return failure("batch", "", workbench.Explain(err, key, nil), stderr)
 		}
 		fmt.Fprintf(stdout, "batch %s · %s · %d/%d done", st.ID, st.Status, st.Done(), st.Total())
 		if st.IsEnded() {
@@ -98,5 +98,7 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "claude-ls batch:", err)
 		return exitUsage
 	}
-	return waitAndReport(ctx, client, ws, m, *poll, key, stdout, stderr, prog)
+	run, err := workbench.CollectBatch(ctx, ws, m, *poll, testHooks(prog, false, stderr))
+	prog.clear()
+	return testRunOutcome(m.Prompt, run, err, stdout, stderr)
 }

@@ -80,7 +80,7 @@ func runCount(args []string, stdout, stderr io.Writer) int {
 		}
 		c := countOf(path, res)
 		if *exact {
-			n, code := exactCount(ws, res, stderr)
+			n, code := exactCount(ws, path, res, stderr)
 			if code != exitOK {
 				status = max(status, code)
 				continue

@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,7 +11,6 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
 	"golang.org/x/term"
 
@@ -27,7 +27,7 @@ const (
 
 func runRun(args []string, stdout, stderr io.Writer) int {
 	if wantsTests(args) {
-		return runTests(args, stdout, stderr) // tests.go
+		return runTests(args, stdout, stderr) // testcases.go
 	}
 	fs := newFlags("run", "[--var NAME=VALUE]... [--test NAME] [--model ID] [--no-stream] [--yes] FILE\n       claude-ls run "+testsSynopsis, stderr)
 	vars := varFlags{}
@@ -45,58 +45,114 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	path := files[0]
-	ws, err := openWorkspace(path, true)
-	if err != nil {
-		fmt.Fprintln(stderr, "claude-ls run:", err)
-		return exitUsage
-	}
-	res, code := analyzeForRun(path, promptfile.Options{Vars: vars, Test: *test, Model: *model, Strict: true}, true, stderr)
-	if res == nil {
-		return code
-	}
-	key, err := workbench.LoadKey(ws.Root)
-	if err != nil {
-		fmt.Fprintln(stderr, "claude-ls run:", err)
-		return exitUsage
-	}
-	if code := guard(ws, workbench.WorstCase(res), 1, *yes, stderr); code != exitOK {
+	p, code := openPrompt(path, stderr)
+	if code != exitOK {
 		return code
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	client := workbench.NewClient(key, workbench.BaseURL(ws.Root))
-	client.OnRetry = func(note string) { fmt.Fprintln(stderr, "claude-ls:", note) }
-	body, _ := res.Request.MarshalJSON()
 	out := bufio.NewWriter(stdout)
-	reply, err := client.Send(ctx, body, res.Version, !*noStream, func(text string) {
-		out.WriteString(text)
-		out.Flush()
-	})
-	out.Flush()
-	if err != nil {
-		p := workbench.Explain(err, key, res)
-		if p.Canceled {
-			fmt.Fprintln(stderr, "\nclaude-ls run: canceled")
-			return exitInterrupted
-		}
-		fmt.Fprintf(stderr, "claude-ls run: %s\n", pathPrefixed(path, p))
-		return exitAPI
+	got := false
+	hooks := workbench.Hooks{
+		Ask:     asker(*yes),
+		Note:    func(note string) { fmt.Fprintln(stderr, "claude-ls:", note) },
+		Started: func(res *promptfile.Result) { printDiagnostics(stderr, path, res, promptfile.Warning) },
+		Text: func(text string) {
+			got = true
+			out.WriteString(text)
+			out.Flush()
+		},
 	}
-	if !strings.HasSuffix(reply.Text, "\n") {
+	r, err := workbench.Run(ctx, p, workbench.RunOptions{Vars: vars, Test: *test, Model: *model, Stream: !*noStream}, hooks)
+	out.Flush()
+	if got && r != nil && r.Reply != nil && !strings.HasSuffix(r.Reply.Text, "\n") {
 		fmt.Fprintln(stdout)
 	}
-	cost := workbench.CostOf(res.Model, reply.Usage, false)
-	fmt.Fprintln(stderr, reply.Summary(cost, res.Model != nil))
-	rel, _ := filepath.Rel(ws.Root, absPath(path))
-	rec := workbench.Record{Time: time.Now().UTC(), Prompt: filepath.ToSlash(rel), Test: *test, Model: reply.Model,
-		RequestHash: workbench.RequestHash(body, res.Version), Usage: reply.Usage, CostUSD: cost,
-		LatencyMS: reply.Latency.Milliseconds(), StopReason: reply.StopReason, Reply: reply.Text}
-	if err := workbench.AppendRecord(ws.Root, rec, key); err != nil {
-		fmt.Fprintln(stderr, "claude-ls run: the run was not recorded:", err)
+	if err != nil {
+		if r != nil && r.Summary != "" {
+			fmt.Fprintln(stderr, r.Summary)
+		}
+		return failure("run", path, err, stderr)
 	}
-	real := reply.Usage.TotalInput()
-	workbench.Calibrate(ws.Root, res.ModelID, real, int64(res.Tokens.Raw))
+	fmt.Fprintln(stderr, r.Summary)
 	return exitOK
+}
+
+// openPrompt opens a prompt file in its workspace, for the use cases.
+func openPrompt(path string, stderr io.Writer) (workbench.Prompt, int) {
+	ws, err := openWorkspace(path, true)
+	if err != nil {
+		fmt.Fprintln(stderr, "claude-ls:", err)
+		return workbench.Prompt{}, exitUsage
+	}
+	abs := absPath(path)
+	src, err := workbench.ReadFile(ws.Root, abs)
+	if err != nil {
+		fmt.Fprintln(stderr, "claude-ls:", err)
+		return workbench.Prompt{}, exitUsage
+	}
+	return workbench.Prompt{WS: ws, Path: abs, Src: src}, exitOK
+}
+
+// failure prints what stopped a use case and returns its exit code.
+func failure(cmd, path string, err error, stderr io.Writer) int {
+	var problems *workbench.ProblemsError
+	var guard *workbench.GuardError
+	var api *workbench.Problem
+	switch {
+	case errors.As(err, &problems):
+		if problems.Result != nil {
+			printDiagnostics(stderr, path, problems.Result, promptfile.Warning)
+		}
+		fmt.Fprintf(stderr, "claude-ls %s: %s: %s: nothing sent\n", cmd, filepath.ToSlash(path), problems.Message)
+		return exitProblems
+	case errors.Is(err, workbench.ErrNoKey):
+		fmt.Fprintf(stderr, "claude-ls %s: %v\n", cmd, err)
+		return exitUsage
+	case errors.As(err, &guard) && guard.Unconfirmed && !isTerminal(os.Stdin):
+		fmt.Fprintf(stderr, "claude-ls %s: %s; pass --yes to run anyway\n", cmd, guard.Message)
+		return exitGuard
+	case errors.As(err, &guard) && guard.Unconfirmed:
+		fmt.Fprintf(stderr, "claude-ls %s: %s: not run\n", cmd, guard.Message)
+		return exitGuard
+	case errors.As(err, &guard):
+		fmt.Fprintf(stderr, "claude-ls %s: %s\n", cmd, guard.Message)
+		return exitGuard
+	case errors.As(err, &api) && api.Canceled:
+		fmt.Fprintf(stderr, "\nclaude-ls %s: canceled\n", cmd)
+		return exitInterrupted
+	case errors.As(err, &api):
+		fmt.Fprintf(stderr, "claude-ls %s: %s\n", cmd, pathPrefixed(path, api))
+		return exitAPI
+	}
+	fmt.Fprintf(stderr, "claude-ls %s: %v\n", cmd, err)
+	return exitAPI
+}
+
+// printDiagnostics prints the diagnostics of res at least as severe as min.
+func printDiagnostics(stderr io.Writer, path string, res *promptfile.Result, min promptfile.Severity) {
+	for _, d := range res.Diagnostics {
+		if d.Severity <= min {
+			printDiagnostic(stderr, path, res.File, d)
+		}
+	}
+}
+
+// asker asks on the terminal, or answers yes with --yes; with neither it
+// cannot ask, and says how to go on.
+func asker(yes bool) workbench.Asker {
+	if yes {
+		return func(string) bool { return true }
+	}
+	if !isTerminal(os.Stdin) {
+		return nil
+	}
+	return func(question string) bool {
+		fmt.Fprint(os.Stderr, "claude-ls: "+question+" [y/N] ")
+		answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+		a := strings.ToLower(strings.TrimSpace(answer))
+		return a == "y" || a == "yes"
+	}
 }
 
 func pathPrefixed(path string, p *workbench.Problem) string {
@@ -112,38 +168,6 @@ func absPath(p string) string {
 		return p
 	}
 	return a
-}
-
-// guard applies the spending guard to n requests whose worst case together
-// is worst; it asks on a terminal.
-func guard(ws *workbench.Workspace, worst promptfile.USD, n int, yes bool, stderr io.Writer) int {
-	records, _ := workbench.ReadRecords(ws.Root)
-	verdict, msg := workbench.Guard(worst, workbench.MonthSpend(records, time.Now()), ws.Config.Budget)
-	it := "it"
-	if n > 1 {
-		msg = strings.Replace(msg, "this run", "these "+countNoun(n, "request"), 1)
-		it = "them"
-	}
-	switch verdict {
-	case workbench.Refuse:
-		fmt.Fprintln(stderr, "claude-ls run:", msg)
-		return exitGuard
-	case workbench.Confirm:
-		if yes {
-			return exitOK
-		}
-		if !isTerminal(os.Stdin) {
-			fmt.Fprintln(stderr, "claude-ls run:", msg+"; pass --yes to run "+it+" anyway")
-			return exitGuard
-		}
-		fmt.Fprint(stderr, "claude-ls: "+msg+". Run "+it+"? [y/N] ")
-		answer, _ := bufio.NewReader(os.Stdin).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			fmt.Fprintln(stderr, "claude-ls run: not run")
-			return exitGuard
-		}
-	}
-	return exitOK
 }
 
 func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }

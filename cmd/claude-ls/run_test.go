@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/claude-ls/claude-ls/internal/fakeapi"
+	"github.com/claude-ls/claude-ls/workbench"
 )
 
 const testKey = "sk-ant-api03-CLITESTKEYclitestkeyCLITESTKEY0123456789abcdef"
@@ -190,7 +191,7 @@ func TestCountExact(t *testing.T) {
 
 func nowUTC() string { return time.Now().UTC().Format(time.RFC3339) }
 
-func TestRunCtrlCCancelsCleanly(t *testing.T) {
+func TestRunCtrlCCancelsAndRecordsWhatWasSpent(t *testing.T) {
 	api := fakeapi.New()
 	defer api.Close()
 	api.Push("/v1/messages", fakeapi.Response{Delay: 100 * time.Millisecond, Text: strings.Repeat("slowly ", 200)})
@@ -223,7 +224,18 @@ func TestRunCtrlCCancelsCleanly(t *testing.T) {
 	if time.Since(start) > 3*time.Second {
 		t.Errorf("Ctrl-C took %v", time.Since(start))
 	}
-	if _, err := os.Stat(filepath.Join(dir, ".claude-ls", "runs.jsonl")); err == nil {
-		t.Error("a canceled run was recorded")
+	// Spend is never lost: the input the API counted (message_start) and
+	// the output received so far are recorded, marked interrupted.
+	recs, err := workbench.ReadRecords(dir)
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("records %v, %v", recs, err)
+	}
+	r := recs[0]
+	if !r.Interrupted || r.Usage.Input == 0 || r.Usage.Output == 0 || r.CostUSD <= 0 || !strings.HasPrefix(r.Reply, "slowly") {
+		t.Errorf("record = %+v", r)
+	}
+	out, _, _ := runCLI(t, dir, "usage")
+	if !strings.Contains(out, "claude-sonnet") {
+		t.Errorf("usage does not show the interrupted run:\n%s", out)
 	}
 }

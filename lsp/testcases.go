@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -86,33 +87,11 @@ func estimateTests(path string, snap *Snapshot) (promptfile.Estimate, bool) {
 // first; cancelling a batch's progress stops the wait, not the batch.
 func (s *Server) startTests(d *Document, args commandArgs, batch bool, token protocol.ProgressToken) protocol.LSPAny {
 	snap := d.Snapshot()
-	ctx, cancel := context.WithCancel(context.Background())
-	st := &runState{cancel: cancel, done: make(chan struct{})}
 	key := uri.URI(string(d.uri) + "#tests") // apart from single runs of the file
-	s.runs.mu.Lock()
-	if prev := s.runs.byURI[key]; prev != nil {
-		prev.cancel()
-	}
-	s.runs.next++
-	st.token = fmt.Sprintf("claude-ls-tests-%d", s.runs.next)
-	if t, ok := token.(protocol.String); ok && t != "" {
-		st.token = string(t)
-	}
-	s.runs.byURI[key] = st
-	s.runs.byToken[st.token] = st
-	s.runs.mu.Unlock()
+	st := s.runs.start(key, token, "claude-ls-tests")
 	go func() {
-		defer close(st.done)
-		defer func() {
-			s.runs.mu.Lock()
-			if s.runs.byURI[key] == st {
-				delete(s.runs.byURI, key)
-			}
-			delete(s.runs.byToken, st.token)
-			s.runs.mu.Unlock()
-			cancel()
-		}()
-		s.runTests(ctx, d, snap, args, batch, st.token, token != nil)
+		defer s.runs.finish(key, st)
+		s.runTests(st.ctx, d, snap, args, batch, st.token, token != nil)
 	}()
 	raw, _ := jsonMarshal(map[string]any{"started": true, "token": st.token})
 	return raw
@@ -120,128 +99,72 @@ func (s *Server) startTests(d *Document, args commandArgs, batch bool, token pro
 
 func (s *Server) runTests(ctx context.Context, d *Document, snap *Snapshot, args commandArgs, batch bool, token string, given bool) {
 	bg := context.WithoutCancel(ctx)
-	ws := snap.ws
-	root := ws.ws.Root
-	analyze := func(o promptfile.Options) *promptfile.Result {
-		o.Path, o.Vars = d.path, args.Vars
-		return promptfile.Analyze(promptfile.Parse(snap.Text), ws.engine(), o)
-	}
-	var models []string
-	for _, m := range strings.Split(args.Model, ",") {
-		if m = strings.TrimSpace(m); m != "" {
-			models = append(models, m)
-		}
-	}
-	jobs, err := workbench.PlanTests(analyze(promptfile.Options{}), models, analyze)
-	if err != nil {
-		s.showMessage(bg, protocol.MessageTypeError, "tests not run: "+err.Error())
-		return
-	}
-	key, err := workbench.LoadKey(root)
-	if err != nil {
-		s.showMessage(bg, protocol.MessageTypeError, err.Error())
-		return
-	}
-	if !s.allowSpend(bg, ws, workbench.WorstCaseOf(jobs, batch), len(jobs)) {
-		return
-	}
-	rel, _ := filepath.Rel(root, d.path)
-	rel = filepath.ToSlash(rel)
 	name := filepath.Base(d.path)
-	title := fmt.Sprintf("Claude: %s of %s", plural(len(jobs), "test run"), name)
-	if batch {
-		title = fmt.Sprintf("Claude: batch of %s for %s", plural(len(jobs), "request"), name)
+	var prog *progress
+	hooks := workbench.TestHooks{Hooks: workbench.Hooks{Ask: s.asker(bg), Note: func(note string) { prog.report(bg, note) }}}
+	hooks.Planned = func(jobs []workbench.TestJob) {
+		title := fmt.Sprintf("Claude: %s of %s", plural(len(jobs), "test run"), name)
+		if batch {
+			title = fmt.Sprintf("Claude: batch of %s for %s", plural(len(jobs), "request"), name)
+		}
+		prog = s.beginProgress(bg, token, given, title)
 	}
-	prog := s.beginProgress(bg, token, given, title)
-	client := workbench.NewClient(key, workbench.BaseURL(root))
-	client.OnRetry = func(note string) { prog.report(bg, note) }
-
-	var rep *workbench.Report
-	var m *workbench.BatchManifest
-	if batch {
-		m, err = workbench.CreateBatch(ctx, client, root, rel, jobs)
-		if err != nil {
-			msg := err.Error()
-			if m == nil {
-				p := workbench.Explain(err, key, nil)
-				msg = p.Message
-				if p.Canceled {
-					prog.end(bg, "canceled")
-					return
-				}
-			}
-			prog.end(bg, "failed")
-			s.showMessage(bg, protocol.MessageTypeError, "the batch was not created: "+key.Redact(msg))
-			return
+	failed := 0
+	hooks.Result = func(r workbench.TestResult, done, total int) {
+		if r.Failed() || r.Broken() {
+			failed++
 		}
-		start := time.Now()
-		_, err = workbench.WaitBatch(ctx, client, root, m, workbench.WaitOptions{OnStatus: func(st *workbench.BatchStatus) {
-			prog.report(bg, fmt.Sprintf("batch %s · %s · %d/%d done · %s", st.ID, strings.ReplaceAll(st.Status, "_", " "), st.Done(), st.Total(),
-				time.Since(start).Round(time.Second).String()))
-		}})
-		if err != nil {
-			if ctx.Err() != nil {
-				msg := fmt.Sprintf("stopped waiting; batch %s goes on: `claude-ls batch results %s` fetches its results, or run the batch lens again later", m.ID, m.ID)
-				prog.end(bg, msg)
-				s.showMessage(bg, protocol.MessageTypeInfo, msg)
-				return
-			}
-			prog.end(bg, "failed")
-			s.showMessage(bg, protocol.MessageTypeError, fmt.Sprintf("batch %s: %s; `claude-ls batch results %s` resumes", m.ID, workbench.Explain(err, key, nil).Message, m.ID))
-			return
-		}
-		results, err := workbench.BatchResults(bg, client, root, m, func(id string) *promptfile.Model {
-			if mod, ok := ws.ws.Catalog.Lookup(id); ok {
-				return mod
-			}
-			return nil
-		})
-		if results == nil {
-			prog.end(bg, "failed")
-			s.showMessage(bg, protocol.MessageTypeError, fmt.Sprintf("batch %s: %s; `claude-ls batch results %s` resumes", m.ID, workbench.Explain(err, key, nil).Message, m.ID))
-			return
-		}
-		if err != nil {
-			s.showMessage(bg, protocol.MessageTypeWarning, err.Error())
-		}
-		rep = workbench.BatchReport(m, results)
-	} else {
-		start := time.Now().UTC()
-		failed := 0
-		results := workbench.RunTests(ctx, client, jobs, workbench.TestOptions{Root: root, Prompt: rel,
-			OnResult: func(r workbench.TestResult, done, total int) {
-				if r.Failed() || r.Broken() {
-					failed++
-				}
-				pct := uint32(done * 100 / total)
-				msg := fmt.Sprintf("%d/%d · %d failed", done, total, failed)
-				prog.send(bg, protocol.WorkDoneProgressReport{Kind: "report", Message: &msg, Percentage: &pct})
-			}})
-		if ctx.Err() != nil {
-			prog.end(bg, "canceled; the cases that finished are recorded")
-			return
-		}
-		rep = &workbench.Report{Prompt: rel, Time: start, Results: results}
+		pct := uint32(done * 100 / total)
+		msg := fmt.Sprintf("%d/%d · %d failed", done, total, failed)
+		prog.send(bg, protocol.WorkDoneProgressReport{Kind: "report", Message: &msg, Percentage: &pct})
 	}
-	md, _, err := workbench.WriteReports(root, rep, key)
-	t := workbench.TallyOf(rep.Results)
+	hooks.BatchStatus = func(st *workbench.BatchStatus, since time.Time) {
+		prog.report(bg, fmt.Sprintf("batch %s · %s · %d/%d done · %s", st.ID, strings.ReplaceAll(st.Status, "_", " "), st.Done(), st.Total(),
+			time.Since(since).Round(time.Second).String()))
+	}
+	p := workbench.Prompt{WS: snap.ws.ws, Path: d.path, Src: snap.Text, Read: snap.ws.read}
+	opts := workbench.TestRunOptions{Vars: args.Vars, Models: workbench.SplitModels(args.Model), Batch: batch, Budget: s.settingsBudget()}
+	run, err := workbench.RunTestCases(ctx, p, opts, hooks)
+	var api *workbench.Problem
+	canceled := errors.As(err, &api) && api.Canceled
+	switch {
+	case run != nil && run.Manifest != nil && run.Report == nil && canceled:
+		msg := fmt.Sprintf("stopped waiting; batch %s goes on: `claude-ls batch results %s` fetches its results, or run the batch lens again later", run.Manifest.ID, run.Manifest.ID)
+		prog.end(bg, msg)
+		s.showMessage(bg, protocol.MessageTypeInfo, msg)
+		return
+	case run != nil && run.Manifest != nil && run.Report == nil:
+		prog.end(bg, "failed")
+		s.showMessage(bg, protocol.MessageTypeError, fmt.Sprintf("batch %s: %v; `claude-ls batch results %s` resumes", run.Manifest.ID, err, run.Manifest.ID))
+		return
+	case run == nil || run.Report == nil:
+		msg := "not run"
+		var problems *workbench.ProblemsError
+		if errors.As(err, &problems) {
+			s.showMessage(bg, protocol.MessageTypeError, "tests not run: "+problems.Message)
+		} else {
+			msg = s.runFailure(bg, err)
+		}
+		prog.end(bg, msg)
+		return
+	case canceled:
+		prog.end(bg, "canceled; the cases that finished are recorded")
+		return
+	}
+	t := workbench.TallyOf(run.Report.Results)
 	summary := fmt.Sprintf("%s · %s", t, t.CostText())
 	if batch {
 		summary += " at batch prices"
 	}
-	if err != nil {
+	if run.ReportErr != nil {
 		prog.end(bg, summary)
-		s.showMessage(bg, protocol.MessageTypeError, "the report was not written: "+err.Error())
+		s.showMessage(bg, protocol.MessageTypeError, "the report was not written: "+run.ReportErr.Error())
 		return
 	}
-	if m != nil {
-		m.Reports = []string{md, strings.TrimSuffix(md, ".md") + ".html"}
-		workbench.SaveManifest(root, m)
-	}
-	s.showDocument(bg, md)
+	s.showDocument(bg, run.MD)
 	prog.end(bg, summary)
 	if t.Failed+t.Errors > 0 {
-		s.showMessage(bg, protocol.MessageTypeWarning, fmt.Sprintf("%s: %s; report %s", name, summary, md))
+		s.showMessage(bg, protocol.MessageTypeWarning, fmt.Sprintf("%s: %s; report %s", name, summary, run.MD))
 	}
 }
 

@@ -1,0 +1,57 @@
+package workbench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// ResultFile is the Markdown document an editor's run streams its reply
+// into, under .claude-ls/runs/, ended by the run's summary.
+type ResultFile struct {
+	f *os.File
+}
+
+// ResultFilePath names the result file of a run of prompt started at t.
+func ResultFilePath(root, prompt string, t time.Time) string {
+	name := filepath.Base(prompt)
+	if name == "." || name == "" || name == string(filepath.Separator) {
+		name = "untitled.prompt"
+	}
+	stem := strings.TrimSuffix(name, ".prompt")
+	return filepath.Join(root, DataDir, "runs", stem+"-"+t.UTC().Format("20060102-150405.000")+".md")
+}
+
+// NewResultFile starts the result file at path.
+func NewResultFile(path, prompt, model string) (*ResultFile, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	ensureIgnored(filepath.Dir(filepath.Dir(filepath.Dir(path))))
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(f, "<!-- claude-ls run of %s with %s at %s -->\n\n", filepath.Base(prompt), model, time.Now().UTC().Format(time.RFC3339))
+	return &ResultFile{f: f}, nil
+}
+
+// WriteString appends streamed text.
+func (r *ResultFile) WriteString(s string) { r.f.WriteString(s) }
+
+// Finish ends the reply with the run's summary, and the problem that
+// stopped it, if any.
+func (r *ResultFile) Finish(summary, problem string) {
+	var lines []string
+	for _, l := range []string{problem, summary} {
+		if l != "" {
+			lines = append(lines, l)
+		}
+	}
+	fmt.Fprintf(r.f, "\n\n---\n%s\n", strings.Join(lines, "\n\n"))
+}
+
+// Close closes the file.
+func (r *ResultFile) Close() error { return r.f.Close() }

@@ -63,6 +63,8 @@ type Server struct {
 	requests []Request
 	script   map[string][]Response
 	batches  batchState // batches.go
+	limits   limitState // ratelimits.go
+	admin    *Admin     // admin.go
 }
 
 // New starts a fake API on 127.0.0.1.
@@ -137,6 +139,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	defer s.enter(r.URL.Path)()
 	resp := s.next(r.URL.Path)
+	s.rateLimitHeaders(w, r, body)
 	for k, v := range resp.Header {
 		w.Header().Set(k, v)
 	}
@@ -154,6 +157,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.messages(w, r, body, resp)
 	case r.Method == http.MethodPost && r.URL.Path == "/v1/messages/count_tokens":
 		writeJSON(w, map[string]int{"input_tokens": InputTokens(body)})
+	case r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/v1/organizations/"):
+		s.serveAdmin(w, r)
 	case strings.HasPrefix(r.URL.Path, "/v1/messages/batches"):
 		s.serveBatches(w, r, body)
 	case r.Method == http.MethodGet && r.URL.Path == "/v1/models":

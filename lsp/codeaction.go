@@ -136,26 +136,29 @@ func (s *Server) moveKeyAction(d *Document, snap *Snapshot, diag promptfile.Diag
 		Diagnostics: []protocol.Diagnostic{pd},
 		IsPreferred: &notPreferred,
 	}
-	version := snap.Version
-	changes := []protocol.DocumentChange{}
+	em := promptfile.NewMapper(env)
+	envEdit := protocol.TextEdit{Range: toRange(em, promptfile.Span{Start: move.Start, End: move.End}, enc), NewText: move.NewText}
 	if !exists {
 		yes := true
-		changes = append(changes, &protocol.CreateFile{Kind: "create", URI: envURI, Options: &protocol.CreateFileOptions{IgnoreIfExists: &yes}})
+		version := snap.Version
+		action.Edit = &protocol.WorkspaceEdit{DocumentChanges: []protocol.DocumentChange{
+			&protocol.CreateFile{Kind: "create", URI: envURI, Options: &protocol.CreateFileOptions{IgnoreIfExists: &yes}},
+			&protocol.TextDocumentEdit{
+				TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: envURI}},
+				Edits:        []protocol.TextDocumentEditElement{&envEdit},
+			},
+			&protocol.TextDocumentEdit{
+				TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: d.uri}, Version: &version},
+				Edits:        []protocol.TextDocumentEditElement{&remove},
+			},
+		}}
+		return action
 	}
+	changes := map[uri.URI][]protocol.TextEdit{d.uri: {remove}}
 	if move.Change {
-		// The whole of .env is replaced: workbench owns how a key is set in it.
-		em := promptfile.NewMapper(env)
-		whole := protocol.Range{Start: protocol.Position{}, End: toPosition(em, len(env), enc)}
-		changes = append(changes, &protocol.TextDocumentEdit{
-			TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: envURI}},
-			Edits:        []protocol.TextDocumentEditElement{&protocol.TextEdit{Range: whole, NewText: string(move.NewEnv)}},
-		})
+		changes[envURI] = []protocol.TextEdit{envEdit}
 	}
-	changes = append(changes, &protocol.TextDocumentEdit{
-		TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: d.uri}, Version: &version},
-		Edits:        []protocol.TextDocumentEditElement{&remove},
-	})
-	action.Edit = &protocol.WorkspaceEdit{DocumentChanges: changes}
+	action.Edit = &protocol.WorkspaceEdit{Changes: changes}
 	return action
 }
 

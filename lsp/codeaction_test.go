@@ -384,7 +384,9 @@ func TestCodeActionNothingToDo(t *testing.T) {
 	}
 	// Source actions (Run, Export, …) whatever the position, commands only.
 	got := caActions(c, u, "claude-sonet", protocol.CodeActionKindSource)
-	if len(got) != 7 || got[0].Title != "Claude: Run prompt" || got[0].Command.Command != CommandRun || got[0].Edit != nil {
+	// One export action per language of workbench's table, js included.
+	if len(got) != 8 || got[0].Title != "Claude: Run prompt" || got[0].Command.Command != CommandRun || got[0].Edit != nil ||
+		got[6].Title != "Claude: Export as JavaScript" {
 		t.Errorf("source actions: %q", caTitles(got))
 	}
 	if got := caActions(c, u, "claude-sonet", protocol.CodeActionKindQuickFix); len(got) != 1 {

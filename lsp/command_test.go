@@ -13,6 +13,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/claude-ls/claude-ls/internal/fakeapi"
+	"github.com/claude-ls/claude-ls/workbench"
 )
 
 const cmdKey = "sk-ant-api03-LSPTESTKEYlsptestkeyLSPTESTKEY0123456789abcd"
@@ -151,8 +152,10 @@ func TestCancelStopsTheRun(t *testing.T) {
 	if time.Since(start) > 3*time.Second {
 		t.Errorf("cancel took %v", time.Since(start))
 	}
-	if _, err := os.Stat(filepath.Join(c.dir, ".claude-ls", "runs.jsonl")); err == nil {
-		t.Error("a canceled run was recorded as a run")
+	// What the canceled run used is recorded, marked interrupted.
+	recs, _ := workbench.ReadRecords(c.dir)
+	if len(recs) != 1 || !recs[0].Interrupted || recs[0].Usage.Input == 0 || recs[0].CostUSD <= 0 {
+		t.Errorf("records after a cancel: %+v", recs)
 	}
 }
 
@@ -344,10 +347,15 @@ func TestExportWritesAndReturnsTheProgram(t *testing.T) {
 		t.Errorf("file %s: %v", file, err)
 	}
 	c.waitFor("showDocument", func() bool { return len(c.shown) == 1 && c.shown[0] == file })
+	// JavaScript too, as an ES module.
+	js := c.execute(CommandExport, u, map[string]any{"lang": "js"}, "")
+	if jsFile, _ := js["file"].(string); filepath.Ext(jsFile) != ".mjs" || !strings.Contains(js["code"].(string), "@anthropic-ai/sdk") {
+		t.Errorf("js export: %v", js["file"])
+	}
 	// An unknown language is an error answer that names the choices.
 	raw, _ := json.Marshal(map[string]any{"uri": string(u), "lang": "cobol"})
 	_, err := c.server.ExecuteCommand(c.ctx, &protocol.ExecuteCommandParams{Command: CommandExport, Arguments: []protocol.LSPAny{raw}})
-	if err == nil || !strings.Contains(err.Error(), "go, python, ts, js or curl") {
+	if err == nil || !strings.Contains(err.Error(), "go, python, ts, js, curl") {
 		t.Errorf("cobol: %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package workbench
 
 import (
-	"bytes"
 	"errors"
 	"io/fs"
 	"path/filepath"
@@ -23,40 +22,34 @@ func ReadEnvFile(root string) (data []byte, exists bool, err error) {
 	return data, err == nil, err
 }
 
-// KeyMove is what moving a key written in a prompt into .env does to .env.
+// KeyMove is what moving a key written in a prompt into .env does to .env:
+// one edit, replacing env[Start:End] with NewText.
 type KeyMove struct {
-	Title  string // for the quick fix; never holds the key
-	NewEnv []byte // the whole new .env
-	Change bool   // false: .env already sets the key to this value
+	Title      string // for the quick fix; never holds the key
+	Start, End int
+	NewText    string
+	Change     bool // false: .env already sets the key to this value
 }
 
-// keyLine matches a .env line that sets the key, as dotenv loaders read it.
-var keyLine = regexp.MustCompile(`(?m)^[ \t]*(?:export[ \t]+)?` + KeyVar + `[ \t]*=.*(?:\r?\n|$)`)
+// keyAssignment matches a .env line that sets the key, as dotenv loaders
+// read it: group 2 is the value, without its quotes.
+var keyAssignment = regexp.MustCompile(`(?m)^[ \t]*(?:export[ \t]+)?` + KeyVar + `[ \t]*=[ \t]*(["']?)(.*?)(?:["']?)[ \t]*\r?$`)
 
 // PlanKeyMove sets KeyVar to key in env (the text of .env, nil when it does
-// not exist), keeping every other line: an existing assignment is replaced
-// in place, otherwise the line is appended.
+// not exist), keeping everything else: the first assignment (the one
+// loaders keep) gets the new value in place, quotes and `export` kept;
+// without one, a line is appended.
 func PlanKeyMove(env []byte, key string) KeyMove {
-	line := KeyVar + "=" + key + "\n"
 	parsed, _ := godotenv.UnmarshalBytes(env)
-	current, set := parsed[KeyVar]
-	switch {
-	case set && current == key:
-		return KeyMove{Title: "Remove the key (.env already sets " + KeyVar + " to it)", NewEnv: env}
-	case set && keyLine.Match(env):
-		first := true
-		out := keyLine.ReplaceAllFunc(env, func([]byte) []byte {
-			if first { // loaders keep the first assignment; later ones go
-				first = false
-				return []byte(line)
-			}
-			return nil
-		})
-		return KeyMove{Title: "Move the key to .env, replacing its " + KeyVar, NewEnv: out, Change: true}
+	if current, set := parsed[KeyVar]; set && current == key {
+		return KeyMove{Title: "Remove the key (.env already sets " + KeyVar + " to it)"}
 	}
-	out := bytes.Clone(env)
-	if len(out) > 0 && out[len(out)-1] != '\n' {
-		out = append(out, '\n')
+	if m := keyAssignment.FindSubmatchIndex(env); m != nil {
+		return KeyMove{Title: "Move the key to .env, replacing its " + KeyVar, Start: m[4], End: m[5], NewText: key, Change: true}
 	}
-	return KeyMove{Title: "Move the key to .env", NewEnv: append(out, line...), Change: true}
+	line := KeyVar + "=" + key + "\n"
+	if len(env) > 0 && env[len(env)-1] != '\n' {
+		line = "\n" + line
+	}
+	return KeyMove{Title: "Move the key to .env", Start: len(env), End: len(env), NewText: line, Change: true}
 }

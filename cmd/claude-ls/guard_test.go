@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"path/filepath"
 	"os/exec"
 	"strings"
 	"sync"
@@ -88,23 +90,55 @@ func TestGuardCountsPendingBatches(t *testing.T) {
 	api := fakeapi.New()
 	defer api.Close()
 	cases := "tests:\n"
-	for _, n := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"} {
-		cases += "  - name: " + n + "\n"
+	for i := range 12 {
+		cases += fmt.Sprintf("  - name: case%d\n", i)
 	}
 	batchPrompt := strings.Replace(guardPrompt, "---\nSay", cases+"---\nSay", 1)
 	dir := newWorkspace(t, map[string]string{"tests.prompt": batchPrompt, "a.prompt": guardPrompt, ".claude-ls.yaml": sixRunsBudget})
-	// Ten cases at batch prices hold ≈ $0.0755 until their results are in.
-	_, errOut, code := runCLIEnv(t, dir, apiEnv(api), "run", "--all-tests", "--batch", "--no-wait", "tests.prompt")
+	if _, errOut, code := runCLIEnv(t, dir, apiEnv(api), "run", "a.prompt"); code != exitOK {
+		t.Fatalf("a run with nothing pending: exit %d: %s", code, errOut)
+	}
+	// Twelve cases at batch prices hold ≈ $0.0903 of the $0.098 until their
+	// results are in ...
+	id, errOut, code := runCLIEnv(t, dir, apiEnv(api), "run", "--all-tests", "--batch", "--no-wait", "tests.prompt")
 	if code != exitOK {
 		t.Fatalf("batch: exit %d: %s", code, errOut)
 	}
-	// So two more runs (≈ $0.0302) would pass the $0.098: the second is refused.
-	if _, errOut, code := runCLIEnv(t, dir, apiEnv(api), "run", "a.prompt"); code != exitOK {
-		t.Fatalf("first run: exit %d: %s", code, errOut)
-	}
+	// ... so a run that may cost $0.0151 is refused,
 	_, errOut, code = runCLIEnv(t, dir, apiEnv(api), "run", "a.prompt")
 	if code != exitGuard || !strings.Contains(errOut, "refused:") {
 		t.Errorf("a run past the budget with a batch pending: exit %d: %s", code, errOut)
+	}
+	// and allowed again once the batch's real (small) cost is recorded.
+	if _, errOut, code := runCLIEnv(t, dir, apiEnv(api), "batch", "results", "--poll", "10ms", strings.TrimSpace(id)); code != exitOK {
+		t.Fatalf("batch results: exit %d: %s", code, errOut)
+	}
+	if _, errOut, code := runCLIEnv(t, dir, apiEnv(api), "run", "a.prompt"); code != exitOK {
+		t.Errorf("after the batch's results: exit %d: %s", code, errOut)
+	}
+	// Fetching the results again, from two processes at once, records
+	// each case once.
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runCLIEnv(t, dir, apiEnv(api), "batch", "results", strings.TrimSpace(id))
+		}()
+	}
+	wg.Wait()
+	batched := 0
+	for _, r := range records(t, dir) {
+		if r.Batch {
+			batched++
+		}
+	}
+	if batched != 12 {
+		t.Errorf("%d batch records, want 12", batched)
+	}
+	reports, _ := filepath.Glob(filepath.Join(dir, ".claude-ls", "reports", "*.md"))
+	if len(reports) != 3 {
+		t.Errorf("reports %v: each fetch writes its own", reports)
 	}
 }
 

@@ -1,0 +1,173 @@
+// Package scripts holds the tests of the repository's shell scripts.
+package scripts
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bufio"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestRelease runs scripts/release.sh as a maintainer does, checks every
+// archive against the checksum file, and runs the binary built for this
+// machine. With CI set it builds all six targets (a cold build costs about
+// 80 s a target on 2 cores); elsewhere only this machine's, to stay quick.
+func TestRelease(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds release archives; skipped with -short")
+	}
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("needs bash")
+	}
+	host := runtime.GOOS + "/" + runtime.GOARCH
+	var targets []string
+	if os.Getenv("CI") != "" {
+		targets = nil // the script's default: all six
+	} else {
+		targets = []string{host}
+	}
+	dist := t.TempDir()
+	const version = "9.8.7-test"
+	cmd := exec.Command("bash", append([]string{"release.sh"}, targets...)...)
+	cmd.Env = append(os.Environ(), "DIST="+dist, "VERSION=v"+version)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("release.sh: %v\n%s", err, out)
+	}
+	t.Logf("release.sh %v took %s", targets, time.Since(start).Round(time.Second))
+
+	want := map[string]bool{}
+	all := []string{"linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"}
+	if targets == nil {
+		targets = all
+	}
+	for _, target := range targets {
+		goos, goarch, _ := strings.Cut(target, "/")
+		ext := ".tar.gz"
+		if goos == "windows" {
+			ext = ".zip"
+		}
+		want["claude-ls_"+version+"_"+goos+"_"+goarch+ext] = true
+	}
+
+	sums := readChecksums(t, filepath.Join(dist, "claude-ls_"+version+"_checksums.txt"))
+	if len(sums) != len(want) {
+		t.Errorf("checksum file lists %d archives, want %d: %v", len(sums), len(want), sums)
+	}
+	for name := range want {
+		sum, ok := sums[name]
+		if !ok {
+			t.Errorf("checksum file lacks %s", name)
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dist, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := sha256.Sum256(data)
+		if hex.EncodeToString(got[:]) != sum {
+			t.Errorf("%s: sha256 %x, checksum file says %s", name, got, sum)
+		}
+		files := archiveFiles(t, filepath.Join(dist, name))
+		exe := "claude-ls"
+		if strings.HasSuffix(name, ".zip") {
+			exe = "claude-ls.exe"
+		}
+		dir := strings.TrimSuffix(strings.TrimSuffix(name, ".zip"), ".tar.gz")
+		for _, f := range []string{exe, "README.md", "LICENSE"} {
+			if !files[dir+"/"+f] {
+				t.Errorf("%s lacks %s/%s; has %v", name, dir, f, files)
+			}
+		}
+	}
+
+	// The binary for this machine runs and says the stamped version.
+	if runtime.GOOS == "windows" {
+		return
+	}
+	archive := filepath.Join(dist, "claude-ls_"+version+"_"+runtime.GOOS+"_"+runtime.GOARCH+".tar.gz")
+	unpack := t.TempDir()
+	if out, err := exec.Command("tar", "-xzf", archive, "-C", unpack).CombinedOutput(); err != nil {
+		t.Fatalf("tar: %v\n%s", err, out)
+	}
+	bin := filepath.Join(unpack, "claude-ls_"+version+"_"+runtime.GOOS+"_"+runtime.GOARCH, "claude-ls")
+	got, err := exec.Command(bin, "version").CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s version: %v\n%s", bin, err, got)
+	}
+	if strings.TrimSpace(string(got)) != "claude-ls "+version {
+		t.Errorf("version prints %q, want %q", got, "claude-ls "+version)
+	}
+}
+
+// readChecksums reads a sha256sum file: "<hex>  <name>" a line.
+func readChecksums(t *testing.T, path string) map[string]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sums := map[string]string{}
+	scan := bufio.NewScanner(f)
+	for scan.Scan() {
+		sum, name, ok := strings.Cut(scan.Text(), "  ")
+		if !ok || len(sum) != 64 {
+			t.Fatalf("%s: bad line %q", path, scan.Text())
+		}
+		sums[name] = sum
+	}
+	return sums
+}
+
+// archiveFiles lists the regular files in a .tar.gz or .zip.
+func archiveFiles(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	files := map[string]bool{}
+	if strings.HasSuffix(path, ".zip") {
+		r, err := zip.OpenReader(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		for _, f := range r.File {
+			if !f.FileInfo().IsDir() {
+				files[f.Name] = true
+			}
+		}
+		return files
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	gz, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := tar.NewReader(gz)
+	for {
+		h, err := tr.Next()
+		if err == io.EOF {
+			return files
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if h.Typeflag == tar.TypeReg {
+			files[h.Name] = true
+		}
+	}
+}

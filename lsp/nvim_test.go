@@ -99,8 +99,9 @@ type nvimState struct {
 // TestMain removes the claude-ls binary nvimtest.Build built.
 func TestMain(m *testing.M) { os.Exit(nvimtest.Main(m)) }
 
-func TestNeovim(t *testing.T) {
-	nvimtest.Find(t)
+func TestNeovim(t *testing.T) { nvimtest.Each(t, testNeovim) }
+
+func testNeovim(t *testing.T, nvim nvimtest.Nvim) {
 	script, err := filepath.Abs(filepath.Join("testdata", "nvim", "check.lua"))
 	if err != nil {
 		t.Fatal(err)
@@ -116,6 +117,7 @@ func TestNeovim(t *testing.T) {
 	serverLog := filepath.Join(tmp, "claude-ls.log")
 
 	run := nvimtest.Run(t, nvimtest.Options{
+		Nvim:    nvim.Path,
 		Script:  script,
 		Dir:     root,
 		Timeout: nvimTimeout,

@@ -88,6 +88,7 @@ var lua []byte
 
 // Options say what to run.
 type Options struct {
+	Nvim    string        // the nvim to start (see Each); "" means Find's
 	Script  string        // the Lua file, run with -c 'luafile Script'
 	Args    []string      // more nvim arguments, before the -c (e.g. --cmd 'set rtp^=…')
 	Dir     string        // the working directory
@@ -120,7 +121,10 @@ type Result struct {
 // Neovim stays away from the user's files), and waits for it to exit.
 func Run(t testing.TB, o Options) *Result {
 	t.Helper()
-	r := &Result{t: t, opts: o, nvim: Find(t)}
+	r := &Result{t: t, opts: o, nvim: o.Nvim}
+	if r.nvim == "" {
+		r.nvim = Find(t)
+	}
 	if r.opts.Timeout == 0 {
 		r.opts.Timeout = 60 * time.Second
 	}
@@ -155,6 +159,9 @@ func Run(t testing.TB, o Options) *Result {
 	r.timedOut = ctx.Err() != nil
 	return r
 }
+
+// Output is what nvim printed (stdout and stderr).
+func (r *Result) Output() string { return r.output.String() }
 
 // Report decodes the script's report into v. It fails the test when nvim
 // timed out or failed, or the report is missing, broken or has an error.

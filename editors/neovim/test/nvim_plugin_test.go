@@ -135,8 +135,9 @@ type diagnostic struct {
 	Message  string `json:"message"`
 }
 
-func TestNeovimPlugin(t *testing.T) {
-	nvimtest.Find(t)
+func TestNeovimPlugin(t *testing.T) { nvimtest.Each(t, testNeovimPlugin) }
+
+func testNeovimPlugin(t *testing.T, nvim nvimtest.Nvim) {
 	pluginDir, err := filepath.Abs("..")
 	if err != nil {
 		t.Fatal(err)
@@ -165,6 +166,7 @@ func TestNeovimPlugin(t *testing.T) {
 	serverLog := filepath.Join(tmp, "claude-ls.log")
 
 	run := nvimtest.Run(t, nvimtest.Options{
+		Nvim:    nvim.Path,
 		Script:  script,
 		Args:    []string{"--cmd", "set rtp^=" + pluginDir},
 		Dir:     ws,
@@ -184,6 +186,10 @@ func TestNeovimPlugin(t *testing.T) {
 	})
 	var r report
 	run.Report(&r)
+	// Neovim warns of a deprecated API the plugin uses (vim.deprecate).
+	if strings.Contains(run.Output(), "deprecated") {
+		run.Fatalf("Neovim %s warns of a deprecated function", r.Nvim)
+	}
 	t.Logf("Neovim %s, started with %s, inlay hints as %s, took %s", r.Nvim, r.API, r.HintsMode, run.Took.Round(time.Millisecond))
 
 	// ftdetect and ftplugin.

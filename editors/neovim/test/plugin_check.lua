@@ -59,7 +59,16 @@ end
 
 local function lens_titles(bufnr)
   local out = {}
-  for _, l in ipairs(vim.lsp.codelens.get(bufnr) or {}) do
+  -- 0.12 takes a filter and returns {client_id, lens} items; before, a
+  -- buffer number and the lenses themselves.
+  local list
+  if type(vim.lsp.codelens.enable) == 'function' then
+    list = vim.lsp.codelens.get({ bufnr = bufnr }) or {}
+  else
+    list = vim.lsp.codelens.get(bufnr) or {}
+  end
+  for _, item in ipairs(list) do
+    local l = item.lens or item
     if l.command and l.command.title then
       table.insert(out, l.command.title)
     end
@@ -364,7 +373,11 @@ local function main()
   step('stop')
   local exited = false
   client = vim.lsp.get_client_by_id(client.id)
-  vim.lsp.stop_client(client.id)
+  if vim.fn.has('nvim-0.11') == 1 then
+    client:stop() -- vim.lsp.stop_client is deprecated from 0.12
+  else
+    vim.lsp.stop_client(client.id)
+  end
   wait('claude-ls to exit', function()
     exited = vim.lsp.get_client_by_id(client.id) == nil
     return exited

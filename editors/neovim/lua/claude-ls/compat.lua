@@ -1,4 +1,4 @@
--- What differs between Neovim 0.7 and 0.11, in one place. Everything here
+-- What differs between Neovim 0.7 and 0.12, in one place. Everything here
 -- is feature detection: nothing checks a version number it could test for.
 local M = {}
 
@@ -73,9 +73,19 @@ function M.enable_inlay_hints(bufnr)
   return pcall(vim.lsp.inlay_hint.enable, true, { bufnr = bufnr })
 end
 
--- Refresh one buffer's code lenses: 0.10+ takes {bufnr}; before, only the
--- current buffer can be refreshed.
+-- Code lenses that follow the buffer by themselves once enabled (0.12+,
+-- where vim.lsp.codelens.refresh is deprecated).
+function M.native_codelens()
+  return type(vim.lsp.codelens.enable) == 'function'
+end
+
+-- Refresh one buffer's code lenses: 0.12+ enables them for the buffer;
+-- 0.10 and 0.11 take {bufnr}; before, only the current buffer can be
+-- refreshed.
 function M.refresh_codelens(bufnr)
+  if M.native_codelens() then
+    return pcall(vim.lsp.codelens.enable, true, { bufnr = bufnr })
+  end
   if M.has('0.10') then
     return pcall(vim.lsp.codelens.refresh, { bufnr = bufnr })
   end

@@ -117,9 +117,11 @@ function M.on_attach(client, bufnr)
   if o.codelens then
     vim.b[bufnr].claude_ls_codelens = true
     compat.refresh_codelens(bufnr)
-    table.insert(refresh, function()
-      compat.refresh_codelens(bufnr)
-    end)
+    if not compat.native_codelens() then
+      table.insert(refresh, function()
+        compat.refresh_codelens(bufnr)
+      end)
+    end
   end
   if #refresh > 0 then
     local function later()

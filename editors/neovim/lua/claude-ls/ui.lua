@@ -51,12 +51,17 @@ local function window_of(path)
   return nil
 end
 
--- Opens path in a split below, leaving the cursor where it was; returns the
--- buffer. A window already showing it is reused.
+-- Opens path in a split below, leaving the cursor where it was unless
+-- opts.focus; returns the buffer. A window already showing it is reused
+-- (and focused with opts.focus: from 0.8 the server's window/showDocument
+-- may have opened it a moment before the command's own result arrives).
 function M.open_beside(path, opts)
   opts = opts or {}
   local win, buf = window_of(path)
   if win then
+    if opts.focus then
+      vim.api.nvim_set_current_win(win)
+    end
     return buf
   end
   local from = vim.api.nvim_get_current_win()

@@ -247,3 +247,12 @@ func withGuardLock(root string, f func() error) error {
 	defer unlockFile(lf)
 	return f()
 }
+
+// WorstCase is a rendering's most expensive outcome: input uncached and
+// every max_tokens of output.
+func WorstCase(res *promptfile.Result) promptfile.USD {
+	if res.Model == nil {
+		return 0
+	}
+	return res.Tokens.Cost.InputUSD + res.Tokens.Cost.OutputMaxUSD
+}

@@ -265,22 +265,6 @@ func TestRecordsSurviveAPartialLine(t *testing.T) {
 	}
 }
 
-func TestGuard(t *testing.T) {
-	b := &promptfile.MonthlyBudget{MonthlyUSD: promptfile.Dollars(10), ConfirmAboveUSD: promptfile.Dollars(1)}
-	if v, _ := Guard(promptfile.Dollars(1)/2, promptfile.Dollars(2), b); v != Allow {
-		t.Error("cheap run not allowed")
-	}
-	if v, msg := Guard(promptfile.Dollars(2), 0, b); v != Confirm || !strings.Contains(msg, "$2.00") {
-		t.Errorf("confirm: %v %q", v, msg)
-	}
-	if v, msg := Guard(promptfile.Dollars(2), promptfile.Dollars(9), b); v != Refuse || !strings.Contains(msg, "$9.00") || !strings.Contains(msg, "$10.00") {
-		t.Errorf("refuse: %v %q", v, msg)
-	}
-	if v, _ := Guard(promptfile.Dollars(100), 0, nil); v != Allow {
-		t.Error("no budget: refused")
-	}
-}
-
 func TestCalibrationAndCountCache(t *testing.T) {
 	dir := t.TempDir()
 	Calibrate(dir, "claude-sonnet-4-6", 130, 100)

@@ -87,13 +87,21 @@ type Reply struct {
 	Latency    time.Duration // until the reply ended
 	FirstToken time.Duration // until the first text arrived (streaming)
 	Partial    bool          // the stream was cut off: Usage is what was reported so far
+	RateLimits *RateLimits   // the anthropic-ratelimit-* headers of the answer (limits.go); nil if none
 }
 
 // Send posts body (a rendered request) with the API version as header.
 // Streaming, each piece of text goes to onText as it arrives.
-func (c *Client) Send(ctx context.Context, body []byte, version string, stream bool, onText func(string)) (*Reply, error) {
+func (c *Client) Send(ctx context.Context, body []byte, version string, stream bool, onText func(string)) (reply *Reply, _ error) {
 	start := time.Now()
 	opts := []option.RequestOption{option.WithHeader("anthropic-version", version), option.WithRequestBody("application/json", body)}
+	var limits *RateLimits
+	opts = append(opts, captureLimits(&limits))
+	defer func() {
+		if reply != nil {
+			reply.RateLimits = limits
+		}
+	}()
 	var maxTokens struct {
 		MaxTokens int64 `json:"max_tokens"`
 	}

@@ -14,6 +14,12 @@ type UsageRow struct {
 	Runs    int              `json:"runs"`
 	Usage   promptfile.Usage `json:"usage"`
 	CostUSD promptfile.USD   `json:"cost_usd"`
+	// The part of CostUSD at batch prices, and its runs.
+	BatchRuns int            `json:"batch_runs"`
+	BatchUSD  promptfile.USD `json:"batch_usd"`
+	// CacheSavedUSD is what cache reads saved against the full input
+	// price (0 for models without prices).
+	CacheSavedUSD promptfile.USD `json:"cache_saved_usd"`
 }
 
 // UsageReport is what `claude-ls usage` prints.
@@ -25,8 +31,15 @@ type UsageReport struct {
 	MonthUS promptfile.USD `json:"month_usd"` // spend in the current calendar month
 }
 
-// Summarize groups records since a time (zero: all) by day and model.
+// Summarize groups records since a time (zero: all) by day and model,
+// with the cache savings at the default catalog's prices.
 func Summarize(records []Record, since time.Time, now time.Time) UsageReport {
+	return SummarizeWith(records, since, now, promptfile.DefaultCatalog())
+}
+
+// SummarizeWith is Summarize with a workspace's catalog, which prices the
+// cache savings (nil: none).
+func SummarizeWith(records []Record, since time.Time, now time.Time, catalog *promptfile.Catalog) UsageReport {
 	days := map[[2]string]*UsageRow{}
 	models := map[string]*UsageRow{}
 	var rep UsageReport
@@ -38,6 +51,11 @@ func Summarize(records []Record, since time.Time, now time.Time) UsageReport {
 		r.Runs++
 		r.Usage = r.Usage.Plus(rec.Usage)
 		r.CostUSD += rec.CostUSD
+		if rec.Batch {
+			r.BatchRuns++
+			r.BatchUSD += rec.CostUSD
+		}
+		r.CacheSavedUSD += cacheSaved(catalog, rec)
 	}
 	for _, rec := range records {
 		if rec.Time.Before(since) {
@@ -59,12 +77,7 @@ func Summarize(records []Record, since time.Time, now time.Time) UsageReport {
 	for _, r := range days {
 		rep.Days = append(rep.Days, *r)
 	}
-	sort.Slice(rep.Days, func(i, j int) bool {
-		if rep.Days[i].Day != rep.Days[j].Day {
-			return rep.Days[i].Day < rep.Days[j].Day
-		}
-		return rep.Days[i].Model < rep.Days[j].Model
-	})
+	sortRows(rep.Days, func(r UsageRow) (string, string) { return r.Day, r.Model })
 	rep.Models = []UsageRow{}
 	for _, r := range models {
 		rep.Models = append(rep.Models, *r)
@@ -83,4 +96,32 @@ func MonthSpend(records []Record, now time.Time) promptfile.USD {
 		}
 	}
 	return total
+}
+
+// cacheSaved is what a run's cache reads saved: its cost with the reads at
+// the full input price, less what it cost.
+func cacheSaved(catalog *promptfile.Catalog, rec Record) promptfile.USD {
+	if catalog == nil || rec.Usage.CacheRead == 0 {
+		return 0
+	}
+	m, ok := catalog.Lookup(rec.Model)
+	if !ok {
+		return 0
+	}
+	full := rec.Usage
+	full.Input += full.CacheRead
+	full.CacheRead = 0
+	return m.Cost(full, rec.Batch) - m.Cost(rec.Usage, rec.Batch)
+}
+
+// sortRows orders rows by day, then model.
+func sortRows[T any](rows []T, key func(T) (string, string)) {
+	sort.Slice(rows, func(i, j int) bool {
+		di, mi := key(rows[i])
+		dj, mj := key(rows[j])
+		if di != dj {
+			return di < dj
+		}
+		return mi < mj
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -168,34 +167,32 @@ func (s *Server) runTests(ctx context.Context, d *Document, snap *Snapshot, args
 	}
 }
 
-// testCaseAt finds the test case whose name or key is at off: its name and
-// the span under the cursor.
-func testCaseAt(f *promptfile.File, off int) (string, promptfile.Span, bool) {
+// testCaseAt finds the test case (as promptfile names it) whose name or
+// key is at off: its name and the span under the cursor.
+func testCaseAt(f *promptfile.File, tests []*promptfile.TestCase, off int) (string, promptfile.Span, bool) {
 	fm := f.Front
 	e := fm.Lookup("tests")
 	if e == nil || e.Value == nil || e.Value.Kind != yaml.SequenceNode || !e.At.Contains(off) {
 		return "", promptfile.Span{}, false
 	}
-	for i, c := range e.Value.Content {
-		if c.Kind != yaml.MappingNode {
+	for _, c := range e.Value.Content {
+		at := fm.NodeSpan(c)
+		if c.Kind != yaml.MappingNode || !at.Contains(off) {
 			continue
 		}
-		name := "case " + strconv.Itoa(i+1)
-		var hit *promptfile.Span
-		for j := 0; j+1 < len(c.Content); j += 2 {
-			k, v := c.Content[j], c.Content[j+1]
-			if ks := fm.NodeSpan(k); ks.Contains(off) {
-				hit = &ks
+		for _, tc := range tests {
+			if tc.At != at {
+				continue
 			}
-			if k.Value == "name" {
-				name = v.Value
-				if vs := fm.NodeSpan(v); vs.Contains(off) {
-					hit = &vs
+			for j := 0; j+1 < len(c.Content); j += 2 {
+				k, v := c.Content[j], c.Content[j+1]
+				if ks := fm.NodeSpan(k); ks.Contains(off) {
+					return tc.Name, ks, true
+				}
+				if vs := fm.NodeSpan(v); k.Value == "name" && vs.Contains(off) {
+					return tc.Name, vs, true
 				}
 			}
-		}
-		if hit != nil {
-			return name, *hit, true
 		}
 	}
 	return "", promptfile.Span{}, false
@@ -208,7 +205,7 @@ func hoverTestCase(snap *Snapshot, path string, off int) (string, promptfile.Spa
 	if snap == nil || snap.File == nil || snap.Result == nil || snap.ws == nil || snap.File.Front == nil || path == "" {
 		return "", promptfile.Span{}, false
 	}
-	name, span, ok := testCaseAt(snap.File, off)
+	name, span, ok := testCaseAt(snap.File, snap.Result.Tests, off)
 	if !ok {
 		return "", promptfile.Span{}, false
 	}

@@ -48,7 +48,7 @@ func (r *Result) BreakpointAt(b *Block) (Breakpoint, bool) {
 	if ttl == "" {
 		return Breakpoint{}, false
 	}
-	prefix := r.Tokens.Tools
+	prefix := r.Tokens.Tools + r.Tokens.Overhead
 	found := false
 	for _, rb := range append(systemBlocks(r.Blocks), messageBlocks(r.Blocks)...) {
 		prefix += rb.Tokens
@@ -99,38 +99,13 @@ func CompareModels(r *Result, models []*Model, counter TokenCounter) []ModelCost
 	if r == nil || counter == nil {
 		return nil
 	}
-	texts := make([]string, 0, len(r.Blocks)+1)
-	for _, rb := range r.Blocks {
-		texts = append(texts, rb.Text)
-	}
-	tools := ""
-	if r.Request != nil {
-		tools = string(r.Request.Param("tools"))
-	}
-	texts = append(texts, tools)
-	counts := map[string][]int{}
 	out := make([]ModelCost, 0, len(models))
 	for _, m := range models {
 		if m == nil {
 			continue
 		}
-		enc, _ := encodingOf(m)
-		raw, ok := counts[enc]
-		if !ok {
-			raw = counter.Count(enc, texts)
-			counts[enc] = raw
-		}
-		tok := tally(r.Blocks, func(i int) int {
-			if i >= len(raw) || texts[i] == "" {
-				return 0
-			}
-			return EstimateTokens(m, raw[i])
-		})
-		for i, n := range raw {
-			if i < len(texts) && texts[i] != "" {
-				tok.Raw += n
-			}
-		}
+		// The counter caches by chunk: counting again per model is cheap.
+		tok := estimateRendering(r, m, counter).result(r, nil)
 		maxOut := r.MaxTokens
 		if m.MaxOutput > 0 {
 			maxOut = min(maxOut, m.MaxOutput)
@@ -148,19 +123,20 @@ func CompareModels(r *Result, models []*Model, counter TokenCounter) []ModelCost
 }
 
 // tally sums the estimates of the blocks (est(i) for block i, est(len) for
-// the tools) into Tokens, with the cached prefixes in request order: tools,
-// system, then messages. It is count's arithmetic, for another model.
-func tally(blocks []*RenderedBlock, est func(i int) int) Tokens {
+// the tools) and the request's overhead into Tokens, with the cached
+// prefixes in request order: overhead and tools, system, then messages.
+func tally(blocks []*RenderedBlock, overhead int, est func(i int) int) Tokens {
 	var t Tokens
 	t.Tools = est(len(blocks))
-	t.Input = t.Tools
+	t.Overhead = overhead
+	t.Input = t.Tools + overhead
 	tokens := make(map[*RenderedBlock]int, len(blocks))
 	for i, rb := range blocks {
 		tokens[rb] = est(i)
 		t.Input += tokens[rb]
 	}
 	prefix5m, prefix1h := 0, 0
-	running := t.Tools
+	running := t.Tools + overhead
 	for _, rb := range append(systemBlocks(blocks), messageBlocks(blocks)...) {
 		running += tokens[rb]
 		if rb.Text == "" {

@@ -77,8 +77,8 @@ func TestBreakpointAt(t *testing.T) {
 	if !ok {
 		t.Fatal("no breakpoint on `system: cache`")
 	}
-	if bp.TTL != "5m" || bp.Tokens != r.Blocks[0].Tokens {
-		t.Errorf("breakpoint = %+v, want 5m over the system prompt's %d tokens", bp, r.Blocks[0].Tokens)
+	if want := r.Tokens.Overhead + r.Blocks[0].Tokens; bp.TTL != "5m" || bp.Tokens != want || r.Tokens.Overhead == 0 {
+		t.Errorf("breakpoint = %+v, want 5m over the request's framing and the system prompt: %d tokens", bp, want)
 	}
 	in := r.Model.Pricing.InputPerMTok
 	if want := CostOf(int64(bp.Tokens), in, 1_250_000); bp.Write != want {
@@ -102,7 +102,7 @@ func TestBreakpointAtOneHourAfterEarlierBlocks(t *testing.T) {
 	if !ok {
 		t.Fatal("no breakpoint")
 	}
-	if want := r.Blocks[0].Tokens + r.Blocks[1].Tokens; bp.TTL != "1h" || bp.Tokens != want {
+	if want := r.Tokens.Overhead + r.Blocks[0].Tokens + r.Blocks[1].Tokens; bp.TTL != "1h" || bp.Tokens != want {
 		t.Errorf("breakpoint = %+v, want 1h over %d tokens", bp, want)
 	}
 	if want := CostOf(int64(bp.Tokens), r.Model.Pricing.InputPerMTok, 2_000_000); bp.Write != want {

@@ -15,9 +15,15 @@ type TokenCounter interface {
 // Tokens is the approximate size of a rendering. Per-block counts are on
 // each RenderedBlock and IncludeInfo.
 type Tokens struct {
-	Input    int // everything the request sends: tools, system, messages
-	Raw      int // the same in tiktoken tokens, before the model's factor (for calibration)
-	Tools    int
+	Input int // everything the request sends: tools, system, messages
+	// Raw is the uncalibrated estimate in the catalog's units (Claude
+	// tokens ÷ the generation's typical factor): a real count ÷ Raw is the
+	// model's calibrated token_factor.
+	Raw   int
+	Tools int // tool definitions and the tool-use system prompt
+	// Overhead is what the API adds around the text: request and message
+	// framing, the system prompt's, thinking's.
+	Overhead int
 	Cached5m int // tokens of the prefix written to the 5-minute cache
 	Cached1h int // tokens of the prefix written to the 1-hour cache
 	Cost     Estimate
@@ -51,6 +57,11 @@ func NewCounters() *Counters { return &Counters{by: map[string]*tokencount.Count
 
 // Count counts texts; an unknown encoding counts with cl100k_base.
 func (c *Counters) Count(encoding string, texts []string) []int {
+	return c.counter(encoding).CountAll(texts)
+}
+
+// counter is the cached counter of encoding, cl100k_base if unknown.
+func (c *Counters) counter(encoding string) *tokencount.Counter {
 	c.mu.Lock()
 	tc, ok := c.by[encoding]
 	if !ok {
@@ -61,7 +72,7 @@ func (c *Counters) Count(encoding string, texts []string) []int {
 		c.by[encoding] = tc
 	}
 	c.mu.Unlock()
-	return tc.CountAll(texts)
+	return tc
 }
 
 // encodingOf says how a model's tokens are estimated.
@@ -72,60 +83,33 @@ func encodingOf(m *Model) (string, float64) {
 	return m.Tokenizer, m.TokenFactor
 }
 
-// EstimateTokens scales a tiktoken count to the model's tokens.
-func EstimateTokens(m *Model, raw int) int {
-	_, factor := encodingOf(m)
-	return int(math.Ceil(float64(raw) * factor))
+// EstimateText is the estimated token count of text on model m (counted
+// alone, without any request framing), e.g. for output a stream delivered
+// before its usage said so.
+func EstimateText(m *Model, counter TokenCounter, text string) int {
+	if counter == nil || text == "" {
+		return 0
+	}
+	g := genOf(m)
+	enc, _ := encodingOf(m)
+	counts, byKind := countTexts(counter, enc, []string{text})
+	return int(math.Round(g.weigh(&counts[0], byKind) * scaleOf(m, g)))
 }
 
-// count estimates every block, include and tools, then the cost.
+// count estimates every block, include and tools (estimate.go), then the cost.
 func (a *analysis) count() {
 	if a.ws.Counter == nil {
 		return
 	}
 	r := a.r
-	enc, _ := encodingOf(r.Model)
-	texts := make([]string, 0, len(r.Blocks)+len(r.Includes)+1)
-	for _, rb := range r.Blocks {
-		texts = append(texts, rb.Text)
-	}
-	for _, inc := range r.Includes {
-		texts = append(texts, inc.Text)
-	}
-	toolsJSON := ""
-	if r.Request != nil {
-		toolsJSON = string(r.Request.Param("tools"))
-	}
-	texts = append(texts, toolsJSON)
-	counts := a.ws.Counter.Count(enc, texts)
-	est := func(i int) int {
-		if texts[i] == "" {
-			return 0
-		}
-		return EstimateTokens(r.Model, counts[i])
-	}
-	// Blocks are texts[0:len(Blocks)], includes follow, the tools are last.
-	nb, tools := len(r.Blocks), len(texts)-1
-	r.Tokens = tally(r.Blocks, func(i int) int {
-		if i == nb {
-			return est(tools)
-		}
-		return est(i)
-	})
-	t := &r.Tokens
-	for i, rb := range r.Blocks {
-		rb.Tokens = est(i)
-		if texts[i] != "" {
-			t.Raw += counts[i]
-		}
-	}
-	t.Raw += counts[tools]
+	e := estimateRendering(r, r.Model, a.ws.Counter)
+	r.Tokens = e.result(r, func(i, n int) { r.Blocks[i].Tokens = n })
 	for i, inc := range r.Includes {
-		inc.Tokens = est(len(r.Blocks) + i)
+		inc.Tokens = e.tokens(e.texts[len(r.Blocks)+i])
 	}
 	a.checkSize()
 	if r.Model != nil {
-		t.Cost = t.price(r.Model, r.MaxTokens)
+		r.Tokens.Cost = r.Tokens.price(r.Model, r.MaxTokens)
 	}
 }
 
@@ -173,4 +157,9 @@ func (a *analysis) checkSize() {
 		}
 		a.errorf("context-window", span, "the request is ≈ "+GroupDigits(r.Tokens.Input)+" input tokens + "+GroupDigits(maxOut)+" max_tokens = "+GroupDigits(total)+", beyond "+m.ID+"'s context window of "+GroupDigits(m.ContextWindow))
 	}
+}
+
+// CountKinds counts texts split by kind of text (KindCounter).
+func (c *Counters) CountKinds(encoding string, texts []string) []tokencount.Kinds {
+	return c.counter(encoding).CountKinds(texts)
 }

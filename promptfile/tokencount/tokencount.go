@@ -37,7 +37,8 @@ const (
 	// cacheGeneration bounds the chunk cache: when the current generation
 	// reaches this many entries it becomes the previous one and the older
 	// one is dropped, so entries not used by recent counts are evicted.
-	// 2 generations × 32 Ki entries × ~32 B ≈ 2 MB at most.
+	// 2 generations × 32 Ki entries × ~72 B (key and counts by kind) ≈
+	// 5 MB at most.
 	cacheGeneration = 32 << 10
 
 	// parallelGrain is the amount of uncached text per extra goroutine.
@@ -55,7 +56,7 @@ type Counter struct {
 	seed1, seed2 maphash.Seed
 
 	mu        sync.Mutex
-	cur, prev map[chunkKey]int32 // chunk hash -> token count, two generations
+	cur, prev map[chunkKey]Kinds // chunk hash -> token counts by kind, two generations
 	genLimit  int                // entries per generation
 }
 
@@ -74,7 +75,7 @@ func New(encoding string) (*Counter, error) {
 		cutMask:  defaultCutMask,
 		seed1:    maphash.MakeSeed(),
 		seed2:    maphash.MakeSeed(),
-		cur:      map[chunkKey]int32{},
+		cur:      map[chunkKey]Kinds{},
 		genLimit: cacheGeneration,
 	}, nil
 }
@@ -103,14 +104,25 @@ func (c *Counter) encoding() *encoding {
 // <|endoftext|> are counted as ordinary text).
 func (c *Counter) Count(text string) int {
 	texts := [1]string{text}
-	var out [1]int
+	var out [1]Kinds
 	c.count(texts[:], out[:])
-	return out[0]
+	return out[0].Total()
 }
 
 // CountAll counts many texts, spreading the work over GOMAXPROCS goroutines.
 func (c *Counter) CountAll(texts []string) []int {
+	kinds := c.CountKinds(texts)
 	out := make([]int, len(texts))
+	for i := range kinds {
+		out[i] = kinds[i].Total()
+	}
+	return out
+}
+
+// CountKinds counts many texts like CountAll, each split by kind of text;
+// the sum of a text's kinds is its Count.
+func (c *Counter) CountKinds(texts []string) []Kinds {
+	out := make([]Kinds, len(texts))
 	c.count(texts, out)
 	return out
 }
@@ -119,13 +131,14 @@ type chunkRef struct {
 	text       int32
 	start, end int32
 	key        chunkKey
-	n          int32 // token count, -1 until known
-	miss       bool  // not in the cache: insert after counting
+	n          Kinds // token counts, valid once known
+	known      bool
+	miss       bool // not in the cache: insert after counting
 }
 
 var refPool = sync.Pool{New: func() any { return new([]chunkRef) }}
 
-func (c *Counter) count(texts []string, out []int) {
+func (c *Counter) count(texts []string, out []Kinds) {
 	e := c.encoding()
 	refsp := refPool.Get().(*[]chunkRef)
 	refs := (*refsp)[:0]
@@ -139,7 +152,6 @@ func (c *Counter) count(texts []string, out []int) {
 			refs = append(refs, chunkRef{
 				text: int32(ti), start: int32(start), end: int32(end),
 				key: c.key(chunk),
-				n:   -1,
 			})
 			start = end
 		}
@@ -149,7 +161,7 @@ func (c *Counter) count(texts []string, out []int) {
 	c.mu.Lock()
 	for i := range refs {
 		if n, ok := c.lookup(refs[i].key); ok {
-			refs[i].n = n
+			refs[i].n, refs[i].known = n, true
 		} else {
 			refs[i].miss = true
 			misses++
@@ -170,10 +182,10 @@ func (c *Counter) count(texts []string, out []int) {
 	}
 
 	for i := range out {
-		out[i] = 0
+		out[i] = Kinds{}
 	}
-	for _, r := range refs {
-		out[r.text] += int(r.n)
+	for i := range refs {
+		out[refs[i].text].add(&refs[i].n)
 	}
 	if cap(refs) <= 1<<14 { // ~16 MB of text; do not pin larger slices in the pool
 		*refsp = refs[:0]
@@ -193,7 +205,7 @@ func (c *Counter) countMisses(e *encoding, texts []string, refs []chunkRef, miss
 				return
 			}
 			r := &refs[i]
-			if r.n >= 0 {
+			if r.known {
 				continue
 			}
 			chunk := texts[r.text][r.start:r.end]
@@ -203,7 +215,7 @@ func (c *Counter) countMisses(e *encoding, texts []string, refs []chunkRef, miss
 				// of that decoding, so converting per chunk is the same.
 				chunk = string([]rune(chunk))
 			}
-			r.n = int32(e.countText(chunk))
+			r.n, r.known = e.countKinds(chunk), true
 		}
 	}
 	if workers <= 1 {
@@ -225,7 +237,7 @@ func (c *Counter) key(chunk string) chunkKey {
 }
 
 // lookup and insert implement a two-generation cache; c.mu must be held.
-func (c *Counter) lookup(k chunkKey) (int32, bool) {
+func (c *Counter) lookup(k chunkKey) (Kinds, bool) {
 	if n, ok := c.cur[k]; ok {
 		return n, true
 	}
@@ -233,15 +245,15 @@ func (c *Counter) lookup(k chunkKey) (int32, bool) {
 		c.insert(k, n) // still in use: keep it in the current generation
 		return n, true
 	}
-	return 0, false
+	return Kinds{}, false
 }
 
-func (c *Counter) insert(k chunkKey, n int32) {
+func (c *Counter) insert(k chunkKey, n Kinds) {
 	if _, ok := c.cur[k]; ok {
 		return
 	}
 	if len(c.cur) >= c.genLimit {
-		c.prev, c.cur = c.cur, make(map[chunkKey]int32, c.genLimit/8)
+		c.prev, c.cur = c.cur, make(map[chunkKey]Kinds, c.genLimit/8)
 	}
 	c.cur[k] = n
 }

@@ -1,6 +1,10 @@
 package lsp
 
-import "go.lsp.dev/protocol"
+import (
+	"go.lsp.dev/protocol"
+
+	"github.com/claude-ls/claude-ls/workbench"
+)
 
 // capabilities lists what the server implements; nothing else is advertised.
 // Each feature's line sits with its neighbours here, so the whole surface
@@ -32,5 +36,7 @@ func (s *Server) capabilities(enc protocol.PositionEncodingKind) protocol.Server
 	caps.RenameProvider = &protocol.RenameOptions{PrepareProvider: &yes}
 	// the workbench: run, count exactly, export:
 	caps.ExecuteCommandProvider = protocol.ExecuteCommandOptions{Commands: commandNames}
+	// what the editors' menus offer, from the workbench's one list:
+	caps.Experimental, _ = jsonMarshal(map[string]any{"exportLanguages": workbench.ExportLanguages})
 	return caps
 }

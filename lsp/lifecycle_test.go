@@ -26,6 +26,14 @@ func TestInitializeAdvertisesWhatIsImplemented(t *testing.T) {
 	if got := strings.Join(caps.ExecuteCommandProvider.Commands, ","); got != "claude-ls.run,claude-ls.runAppend,claude-ls.countExact,claude-ls.export,claude-ls.summary,claude-ls.usage,claude-ls.runTests,claude-ls.runBatch" {
 		t.Errorf("commands = %s", got)
 	}
+	// The editors' export menus come from here, js included.
+	var exp struct {
+		ExportLanguages []struct{ ID, Title, Ext, LanguageID string } `json:"exportLanguages"`
+	}
+	if err := json.Unmarshal(caps.Experimental, &exp); err != nil || len(exp.ExportLanguages) != 5 ||
+		exp.ExportLanguages[3].ID != "js" || exp.ExportLanguages[3].LanguageID != "javascript" {
+		t.Errorf("experimental = %s (%v)", caps.Experimental, err)
+	}
 	if v, _ := res.ServerInfo.Version.Get(); res.ServerInfo.Name != "claude-ls" || v == "" {
 		t.Errorf("serverInfo = %+v", res.ServerInfo)
 	}

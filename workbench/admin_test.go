@@ -148,3 +148,17 @@ func TestFetchOrgRefusedNeverShowsTheKey(t *testing.T) {
 		t.Errorf("API key on the Admin API: %v", err)
 	}
 }
+
+// TestAnUnignoredEnvWithOnlyTheAdminKeyIsReported: the admin key is as
+// secret as the API key.
+func TestAnUnignoredEnvWithOnlyTheAdminKeyIsReported(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, ".git"), 0o755)
+	os.WriteFile(filepath.Join(dir, ".env"), []byte(AdminKeyVar+"="+testAdminKey+"\n"), 0o644)
+	if !EnvNotIgnored(dir) {
+		t.Error("an unignored .env with the admin key is not reported")
+	}
+	if !promptfile.ContainsKey([]byte("x " + testAdminKey)) || strings.Contains(promptfile.RedactKeys(testAdminKey), "ADMINkey") {
+		t.Error("the secret scanner misses admin keys")
+	}
+}

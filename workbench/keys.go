@@ -56,14 +56,14 @@ func BaseURL(root string) string {
 }
 
 // EnvNotIgnoredMessage is the warning for a .env that git would commit.
-const EnvNotIgnoredMessage = ".env holds " + KeyVar + " but git does not ignore it: add .env to .gitignore so the key is never committed"
+const EnvNotIgnoredMessage = ".env holds a key (" + KeyVar + " or " + AdminKeyVar + ") but git does not ignore it: add .env to .gitignore so the key is never committed"
 
 // EnvNotIgnored reports a .env at root that holds a key while git does not
 // ignore it: it would be committed.
 func EnvNotIgnored(root string) bool {
 	path := filepath.Join(root, ".env")
 	env, err := godotenv.Read(path)
-	if err != nil || env[KeyVar] == "" {
+	if err != nil || env[KeyVar] == "" && env[AdminKeyVar] == "" {
 		return false
 	}
 	if _, err := os.Stat(filepath.Join(root, ".git")); err != nil {

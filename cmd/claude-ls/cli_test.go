@@ -283,7 +283,7 @@ func TestCheckWarnsOnAnUnignoredEnv(t *testing.T) {
 		".env":     "ANTHROPIC_API_KEY=sk-ant-api03-notarealkeynotarealkeynotarealkey00\n",
 	})
 	out, _, code := runCLI(t, dir, "check")
-	if code != 0 || !strings.Contains(out, ".env:1:1: warning: .env holds ANTHROPIC_API_KEY but git does not ignore it") || strings.Contains(out, "sk-ant") {
+	if code != 0 || !strings.Contains(out, ".env:1:1: warning: .env holds a key (ANTHROPIC_API_KEY or ANTHROPIC_ADMIN_KEY) but git does not ignore it") || strings.Contains(out, "sk-ant") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 	os.WriteFile(filepath.Join(dir, ".gitignore"), []byte(".env\n"), 0o644)

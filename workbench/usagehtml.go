@@ -180,12 +180,24 @@ func stackedBars(title string, days []string, ss []series) string {
 	}
 	lx := float64(left)
 	for _, s := range ss {
+		if !hasSpend(s) {
+			continue // a model of the other chart only
+		}
 		fmt.Fprintf(&b, `<rect x="%.1f" y="%d" width="12" height="12" fill="%s"/><text x="%.1f" y="%d" class="legend">%s</text>`,
 			lx, h+4, s.Color, lx+16, h+14, html.EscapeString(s.Name))
 		lx += 40 + 7.5*float64(len(s.Name))
 	}
 	b.WriteString(`</svg></figure>`)
 	return b.String()
+}
+
+func hasSpend(s series) bool {
+	for _, v := range s.Values {
+		if v != 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // niceCeil rounds a chart's top up to 1, 2 or 5 times a power of ten.
@@ -210,7 +222,9 @@ func trimFloat(v float64) string {
 	return strings.TrimRight(strings.TrimRight(s, "0"), ".")
 }
 
-var usagePageTemplate = template.Must(template.New("usage").Parse(`<!doctype html>
+var usagePageTemplate = template.Must(template.New("usage").Funcs(template.FuncMap{
+	"digits": func(n int64) string { return promptfile.GroupDigits(int(n)) },
+}).Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>claude-ls usage {{.Range}}</title>
@@ -239,7 +253,7 @@ th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}th
 {{.ByModel}}
 {{.ByTier}}
 <table><thead><tr><th>model</th><th></th><th>runs</th><th>cost</th><th>batch</th><th>cache read tokens</th><th>cache saved</th></tr></thead><tbody>
-{{range .Models}}<tr><td>{{.Model}}</td><td></td><td>{{.Runs}}</td><td>{{.CostUSD}}</td><td>{{.BatchUSD}}</td><td>{{.Usage.CacheRead}}</td><td>{{.CacheSavedUSD}}</td></tr>
+{{range .Models}}<tr><td>{{.Model}}</td><td></td><td>{{.Runs}}</td><td>{{.CostUSD}}</td><td>{{.BatchUSD}}</td><td>{{digits .Usage.CacheRead}}</td><td>{{.CacheSavedUSD}}</td></tr>
 {{end}}</tbody></table>
 {{if .Org}}{{.OrgChart}}
 <table><thead><tr><th>day</th><th>model</th><th>organisation</th><th>of it batch</th><th>this workspace</th><th>difference</th></tr></thead><tbody>

@@ -37,14 +37,16 @@ for target in "${targets[@]}"; do
     -o "$work/$name/$exe" ./cmd/claude-ls
   cp README.md LICENSE "$work/$name/"
   touch -d "@$epoch" "$work/$name" "$work/$name"/*
+  # The files sit at the archive's top, as installers such as Mason expect
+  # (editors/neovim/mason/package.yaml names the binary inside).
   if [ "$goos" = windows ]; then
     archive="$name.zip"
     rm -f "$dist/$archive"
-    (cd "$work" && zip -q -X -r "$dist/$archive" "$name")
+    (cd "$work/$name" && zip -q -X "$dist/$archive" "$exe" README.md LICENSE)
   else
     archive="$name.tar.gz"
-    tar -C "$work" --sort=name --owner=0 --group=0 --numeric-owner \
-      --mtime="@$epoch" -cf - "$name" | gzip -n >"$dist/$archive"
+    tar -C "$work/$name" --sort=name --owner=0 --group=0 --numeric-owner \
+      --mtime="@$epoch" -cf - "$exe" README.md LICENSE | gzip -n >"$dist/$archive"
   fi
   archives+=("$archive")
   echo "$dist/$archive"

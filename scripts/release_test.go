@@ -16,6 +16,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // TestRelease runs scripts/release.sh as a maintainer does, checks every
@@ -84,13 +86,21 @@ func TestRelease(t *testing.T) {
 		if strings.HasSuffix(name, ".zip") {
 			exe = "claude-ls.exe"
 		}
-		dir := strings.TrimSuffix(strings.TrimSuffix(name, ".zip"), ".tar.gz")
 		for _, f := range []string{exe, "README.md", "LICENSE"} {
-			if !files[dir+"/"+f] {
-				t.Errorf("%s lacks %s/%s; has %v", name, dir, f, files)
+			if !files[f] {
+				t.Errorf("%s lacks %s at its top; has %v", name, f, files)
 			}
 		}
 	}
+
+	checkMason(t, version, all, func(file, bin string) {
+		if !want[file] {
+			return // not built in this run
+		}
+		if !archiveFiles(t, filepath.Join(dist, file))[bin] {
+			t.Errorf("mason package.yaml: %s has no %s", file, bin)
+		}
+	})
 
 	// The binary for this machine runs and says the stamped version.
 	if runtime.GOOS == "windows" {
@@ -101,7 +111,7 @@ func TestRelease(t *testing.T) {
 	if out, err := exec.Command("tar", "-xzf", archive, "-C", unpack).CombinedOutput(); err != nil {
 		t.Fatalf("tar: %v\n%s", err, out)
 	}
-	bin := filepath.Join(unpack, "claude-ls_"+version+"_"+runtime.GOOS+"_"+runtime.GOARCH, "claude-ls")
+	bin := filepath.Join(unpack, "claude-ls")
 	got, err := exec.Command(bin, "version").CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s version: %v\n%s", bin, err, got)
@@ -168,6 +178,60 @@ func archiveFiles(t *testing.T, path string) map[string]bool {
 		}
 		if h.Typeflag == tar.TypeReg {
 			files[h.Name] = true
+		}
+	}
+}
+
+// masonTargets maps Mason's target names to GOOS/GOARCH.
+var masonTargets = map[string]string{
+	"darwin_x64": "darwin/amd64", "darwin_arm64": "darwin/arm64",
+	"linux_x64": "linux/amd64", "linux_arm64": "linux/arm64",
+	"win_x64": "windows/amd64", "win_arm64": "windows/arm64",
+}
+
+// checkMason reads the Mason package definition
+// (editors/neovim/mason/packages/claude-ls/package.yaml): every release
+// target has an asset, and each asset's file, with version put in, is
+// handed to found with the binary it names.
+func checkMason(t *testing.T, version string, targets []string, found func(file, bin string)) {
+	t.Helper()
+	data, err := os.ReadFile("../editors/neovim/mason/packages/claude-ls/package.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pkg struct {
+		Name   string `yaml:"name"`
+		Source struct {
+			ID    string `yaml:"id"`
+			Asset []struct {
+				Target string `yaml:"target"`
+				File   string `yaml:"file"`
+				Bin    string `yaml:"bin"`
+			} `yaml:"asset"`
+		} `yaml:"source"`
+		Bin map[string]string `yaml:"bin"`
+	}
+	if err := yaml.Unmarshal(data, &pkg); err != nil {
+		t.Fatalf("mason package.yaml: %v", err)
+	}
+	if pkg.Name != "claude-ls" || !strings.HasPrefix(pkg.Source.ID, "pkg:github/claude-ls/claude-ls@v") ||
+		pkg.Bin["claude-ls"] != "{{source.asset.bin}}" {
+		t.Errorf("mason package.yaml: name %q, source %q, bin %v", pkg.Name, pkg.Source.ID, pkg.Bin)
+	}
+	covered := map[string]bool{}
+	for _, a := range pkg.Source.Asset {
+		target, ok := masonTargets[a.Target]
+		if !ok {
+			t.Errorf("mason package.yaml: target %q is not one release.sh builds", a.Target)
+			continue
+		}
+		covered[target] = true
+		file := strings.ReplaceAll(a.File, `{{ version | strip_prefix "v" }}`, version)
+		found(file, a.Bin)
+	}
+	for _, target := range targets {
+		if !covered[target] {
+			t.Errorf("mason package.yaml has no asset for %s", target)
 		}
 	}
 }

@@ -337,7 +337,7 @@ func testNeovimPlugin(t *testing.T, nvim nvimtest.Nvim) {
 	if strings.Contains(r.Health, fakeKey) || strings.Contains(r.Health, fakeKey[len(fakeKey)-10:]) {
 		t.Errorf(":checkhealth shows the API key:\n%s", r.Health)
 	}
-	if !containsAll(r.Health, "claude-ls 0", bin, "ANTHROPIC_API_KEY is set in the environment (not shown)",
+	if !containsAll(r.Health, "claude-ls 0", "found on the configured path: "+bin, "ANTHROPIC_API_KEY is set in the environment (not shown)",
 		".claude-ls.yaml is valid", "attached to") {
 		t.Errorf(":checkhealth claude-ls:\n%s", r.Health)
 	}

@@ -88,16 +88,22 @@ function M.check()
   start('claude-ls: binary')
   local exe = o.cmd[1]
   local path = vim.fn.exepath(exe)
+  -- A name with a slash is the configured path (setup's cmd); a bare name is
+  -- looked up on PATH, where Mason puts its bin folder too.
+  local where = exe:find('/', 1, true) and 'the configured path' or 'PATH'
+  if path ~= '' and where == 'PATH' and path:find('/mason/bin/', 1, true) then
+    where = "PATH (Mason's bin folder)"
+  end
   if path == '' then
-    err(exe .. ' was not found', {
-      'go install ./cmd/claude-ls from a clone of claude-ls, and put $(go env GOPATH)/bin on PATH',
+    err(string.format('%s was not found on %s', exe, where), {
+      'download a release archive (or :MasonInstall claude-ls, or go install ./cmd/claude-ls from a clone) and put claude-ls on PATH',
       "or give the full path: require('claude-ls').setup({ cmd = { '/path/to/claude-ls', 'serve' } })",
     })
   else
     local code, out = run({ path, 'version' })
     local version = vim.trim(out)
     if code == 0 and version ~= '' then
-      ok(string.format('%s (%s)', version, path))
+      ok(string.format('%s, found on %s: %s', version, where, path))
     else
       err(string.format('%s version failed (exit %s): %s', path, tostring(code), version))
     end

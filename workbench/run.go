@@ -166,6 +166,7 @@ func Run(ctx context.Context, p Prompt, opts RunOptions, h Hooks) (*RunResult, e
 		h.note("the run was not recorded: " + err.Error())
 	}
 	Calibrate(p.WS.Root, res.ModelID, reply.Usage.TotalInput(), int64(res.Tokens.Raw))
+	SaveLimits(p.WS.Root, rec.Model, reply.RateLimits) // the headroom `claude-ls limits` shows
 	return out, nil
 }
 

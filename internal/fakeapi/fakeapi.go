@@ -19,6 +19,7 @@ import (
 type Request struct {
 	Method string
 	Path   string
+	Query  string // the raw query, as sent
 	Header http.Header
 	Body   []byte
 }
@@ -135,7 +136,7 @@ func InputTokens(body []byte) int {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Header: r.Header.Clone(), Body: body})
+	s.requests = append(s.requests, Request{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Body: body})
 	s.mu.Unlock()
 	defer s.enter(r.URL.Path)()
 	resp := s.next(r.URL.Path)

@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -151,10 +149,7 @@ func (s *Server) runTests(ctx context.Context, d *Document, snap *Snapshot, args
 		return
 	}
 	t := workbench.TallyOf(run.Report.Results)
-	summary := fmt.Sprintf("%s · %s", t, t.CostText())
-	if batch {
-		summary += " at batch prices"
-	}
+	summary := t.Summary(batch)
 	if run.ReportErr != nil {
 		prog.end(bg, summary)
 		s.showMessage(bg, protocol.MessageTypeError, "the report was not written: "+run.ReportErr.Error())
@@ -223,7 +218,7 @@ func hoverTestCase(snap *Snapshot, path string, off int) (string, promptfile.Spa
 	}
 	sb.WriteString("\n\n")
 	rel, err := filepath.Rel(root, path)
-	last := lastResults(root, filepath.ToSlash(rel), name)
+	last := workbench.LastResults(root, filepath.ToSlash(rel), name)
 	switch {
 	case err != nil || len(last) == 0:
 		sb.WriteString("Not run yet: the lens on `tests:` runs every case (`claude-ls run --all-tests` in a terminal).")
@@ -293,51 +288,4 @@ func agoText(d time.Duration) string {
 		return plural(int(d.Minutes()), "minute") + " ago"
 	}
 	return plural(int(d.Hours()), "hour") + " ago"
-}
-
-// recordsCache keeps the records of each root while the file is unchanged,
-// so hovering does not re-read it.
-var recordsCache struct {
-	mu    sync.Mutex
-	byDir map[string]cachedRecords
-}
-
-type cachedRecords struct {
-	size    int64
-	mod     time.Time
-	records []workbench.Record
-}
-
-// lastResults is the last record of a case on each model, oldest first.
-func lastResults(root, prompt, name string) []workbench.Record {
-	path := filepath.Join(root, workbench.DataDir, "runs.jsonl")
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil
-	}
-	recordsCache.mu.Lock()
-	c, ok := recordsCache.byDir[root]
-	if !ok || c.size != fi.Size() || !c.mod.Equal(fi.ModTime()) {
-		recs, _ := workbench.ReadRecords(root)
-		c = cachedRecords{size: fi.Size(), mod: fi.ModTime(), records: recs}
-		if recordsCache.byDir == nil {
-			recordsCache.byDir = map[string]cachedRecords{}
-		}
-		recordsCache.byDir[root] = c
-	}
-	recordsCache.mu.Unlock()
-	byModel := map[string]int{}
-	var out []workbench.Record
-	for _, r := range c.records {
-		if r.Prompt != prompt || r.Test != name {
-			continue
-		}
-		if i, ok := byModel[r.Model]; ok {
-			out[i] = r
-			continue
-		}
-		byModel[r.Model] = len(out)
-		out = append(out, r)
-	}
-	return out
 }

@@ -96,7 +96,7 @@ func TestRunTestsFromTheEditor(t *testing.T) {
 		t.Fatalf("answer %v", got)
 	}
 	end := c.progressEnd("tests-1")
-	if !regexp.MustCompile(`^6 runs: 2 passed, 2 failed, 2 with nothing to check · \$0\.\d+$`).MatchString(end) {
+	if !regexp.MustCompile(`^6 runs: 2 passed, 2 failed, 2 with nothing to check · in 90 · out 84 · \$0\.\d+$`).MatchString(end) {
 		t.Errorf("progress end %q", end)
 	}
 	var report string
@@ -163,7 +163,7 @@ func TestRunBatchFromTheEditor(t *testing.T) {
 	u := openSettled(c, "a.prompt")
 	c.execute(CommandRunBatch, u, nil, "batch-1")
 	end := c.progressEnd("batch-1")
-	if !regexp.MustCompile(`^3 runs: 1 passed, 1 failed, 1 with nothing to check · \$0\.\d+ at batch prices$`).MatchString(end) {
+	if !regexp.MustCompile(`^3 runs: 1 passed, 1 failed, 1 with nothing to check · in 45 · out 42 · \$0\.\d+ at batch prices$`).MatchString(end) {
 		t.Errorf("progress end %q", end)
 	}
 	c.waitFor("the batch report", func() bool {

@@ -88,6 +88,16 @@ func (t Tally) CostText() string {
 	return s
 }
 
+// Summary is the line that ends a test run, in the terminal, the editor's
+// progress and the reports' heading: the tally, tokens and cost.
+func (t Tally) Summary(batch bool) string {
+	s := fmt.Sprintf("%s · in %s · out %s · %s", t, promptfile.GroupDigits(int(t.Input)), promptfile.GroupDigits(int(t.Output)), t.CostText())
+	if batch {
+		s += " at batch prices"
+	}
+	return s
+}
+
 func countOf(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one

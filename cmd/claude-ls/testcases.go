@@ -149,11 +149,7 @@ func report(run *workbench.TestRun, stdout, stderr io.Writer) int {
 	defer out.Flush()
 	printTable(out, rep)
 	t := workbench.TallyOf(rep.Results)
-	price := ""
-	if rep.BatchID != "" {
-		price = " at batch prices"
-	}
-	fmt.Fprintf(out, "\n%s · in %s · out %s · %s%s\n", t, promptfile.GroupDigits(int(t.Input)), promptfile.GroupDigits(int(t.Output)), t.CostText(), price)
+	fmt.Fprintf(out, "\n%s\n", t.Summary(rep.BatchID != ""))
 	if run.ReportErr != nil {
 		fmt.Fprintln(stderr, "claude-ls: the report was not written:", run.ReportErr)
 	} else {

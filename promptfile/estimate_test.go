@@ -2,11 +2,11 @@ package promptfile
 
 import (
 	"math"
+	"os"
 	"path"
 	"strconv"
 	"strings"
 	"testing"
-
 )
 
 // estimateCase is a request whose exact count the API reported in public:
@@ -75,6 +75,54 @@ func TestEstimateCalibrated(t *testing.T) {
 		got := estimateRendering(c.res, &m, testCounters).result(c.res, nil).Input
 		if e := relErr(got, c.api); math.Abs(e) > 0.03 {
 			t.Errorf("%s on %s calibrated (factor %.3f): estimate %d, the API counted %d (%+.1f %%, beyond ±3 %%)", c.name, m.ID, m.TokenFactor, got, c.api, 100*e)
+		}
+	}
+}
+
+// kindSample is a text of one kind with the public measurement of how much
+// more the tokenizer of Opus 4.7 counts than the one before (4.7 ÷ 4.6).
+type kindSample struct {
+	file, kind string
+	low, high  float64
+	source     string
+}
+
+const (
+	srcSolAva   = "https://sol.ava.dev/writings/2026-04-17-opus-4-7-tokenizer.html"
+	srcCodeCamp = "https://pithwire.com/en/articles/measuring-claude-47s-tokenizer-costs/"
+)
+
+var kindSamples = []kindSample{
+	{"english-prose.txt", "English prose", 1.20, 1.46, srcSolAva + " (1.45); " + srcCodeCamp + " (1.20)"},
+	{"python-code.txt", "Python source", 1.20, 1.29, srcSolAva + " (1.20); " + srcCodeCamp + " (1.29)"},
+	{"go-code.txt", "Go source", 1.19, 1.19, srcSolAva},
+	{"json-log.txt", "JSON log lines (text-heavy)", 1.31, 1.31, srcSolAva},
+	{"uuids-timestamps.txt", "UUIDs, timestamps, numbers", 1.00, 1.07, srcSolAva},
+	{"chinese-prose.txt", "Chinese", 1.00, 1.01, srcSolAva + "; " + srcCodeCamp},
+	{"russian-prose.txt", "Russian (Cyrillic)", 1.00, 1.00, srcSolAva},
+	{"arabic-prose.txt", "Arabic", 1.00, 1.00, srcSolAva},
+}
+
+// sampleRatio is the estimate's ratio new ÷ old tokenizer on a text, and
+// the old tokenizer's estimate ÷ the cl100k count.
+func sampleRatio(t *testing.T, text string) (newOld, oldCl100k float64) {
+	t.Helper()
+	k := testCounters.CountKinds("cl100k_base", []string{text})[0]
+	oldEst, newEst := genBefore47.weigh(&k, true), gen47.weigh(&k, true)
+	return newEst / oldEst, oldEst / float64(k.Total())
+}
+
+// TestEstimateKindRatios: on a sample of each kind of text, the estimate's
+// new ÷ old ratio is within 10 % of the published range.
+func TestEstimateKindRatios(t *testing.T) {
+	for _, s := range kindSamples {
+		data, err := os.ReadFile(path.Join("testdata/estimate/samples", s.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := sampleRatio(t, string(data))
+		if got < s.low*0.9 || got > s.high*1.1 {
+			t.Errorf("%s: new ÷ old = %.2f, published %.2f–%.2f", s.kind, got, s.low, s.high)
 		}
 	}
 }

@@ -130,10 +130,18 @@ func allSpace(s string) bool {
 // pre-tokenized on its own (see countText).
 func (e *encoding) countKinds(s string) Kinds {
 	var k Kinds
+	prev := KindSpace
 	for p := 0; p < len(s); {
 		q := e.next(s, p)
 		n := e.pieceTokens(s[p:q])
-		k[pieceKind(s[p:q], n)] += int32(n)
+		kind := pieceKind(s[p:q], n)
+		// Letters glued to digits are hex, ids, units: data, not words.
+		// (No chunk is cut between a digit and a letter: see isCut.)
+		if prev == KindDigit && kind <= KindIdent && isLetter(rune(s[p])) {
+			kind = KindDigit
+		}
+		k[kind] += int32(n)
+		prev = kind
 		p = q
 	}
 	return k

@@ -36,6 +36,7 @@ const Server = {
   export: 'claude-ls.export',
   summary: 'claude-ls.summary',
   usage: 'claude-ls.usage',
+  usageReport: 'claude-ls.usageReport',
 } as const;
 
 let client: LanguageClient | undefined;
@@ -61,6 +62,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('claudeLs.exportCurl', (arg) => exportAs('curl', arg));
   register('claudeLs.showBreakdown', () => status.showBreakdown());
   register('claudeLs.showUsage', (arg) => showUsage(arg));
+  register('claudeLs.usageReport', (arg) => showUsage(arg, true));
   register('claudeLs.restartServer', () => restart(true));
   register('claudeLs.setApiKey', () => setApiKey());
   register('claudeLs.showOutput', () => output.show(true));
@@ -371,7 +373,7 @@ async function exportAs(lang: 'go' | 'python' | 'ts' | 'curl', arg: unknown): Pr
   }
 }
 
-async function showUsage(arg: unknown): Promise<void> {
+async function showUsage(arg: unknown, picture = false): Promise<void> {
   // The server reads the usage of the workspace a prompt belongs to, so
   // some prompt must be open: the target, else any open one.
   let doc = arg instanceof vscode.Uri || vscode.window.activeTextEditor?.document.languageId === LANGUAGE ? targetDocument(arg) : undefined;
@@ -385,6 +387,11 @@ async function showUsage(arg: unknown): Promise<void> {
     return;
   }
   try {
+    if (picture) {
+      // The server writes .claude-ls/usage.html and opens it (showDocument, external).
+      await serverCommand<unknown>(c, Server.usageReport, { uri: doc.uri.toString() });
+      return;
+    }
     const report = await serverCommand<UsageReport>(c, Server.usage, { uri: doc.uri.toString() });
     const folder = vscode.workspace.getWorkspaceFolder(doc.uri)?.name ?? path.basename(path.dirname(doc.uri.fsPath));
     const panel = vscode.window.createWebviewPanel('claudeLs.usage', `Claude Usage · ${folder}`, vscode.ViewColumn.Active, { enableScripts: false });

@@ -29,6 +29,8 @@ export interface Summary {
   maxTokens: number;
   errors: number;
   blocks: SummaryBlock[];
+  /** The rate-limit headroom the model's last answer reported, as one line. */
+  limitsText?: string;
 }
 
 const PICO = 10n ** 12n;
@@ -195,6 +197,9 @@ export function statusTooltip(s: Summary): string {
   }
   if (s.errors > 0) {
     lines.push(`${s.errors} error${s.errors === 1 ? '' : 's'}: see the Problems panel`);
+  }
+  if (s.limitsText) {
+    lines.push(s.limitsText.replace(/^rate limits left/, 'Rate limits left'));
   }
   lines.push('', 'Click for the tokens of each block.');
   // Two spaces end a Markdown line without starting a paragraph.

@@ -184,6 +184,15 @@ function M.format_usage(r)
   if r.total then
     table.insert(lines, row('total', r.total))
   end
+  -- The rate-limit headroom each model's last answer reported.
+  if type(r.limitsText) == 'table' and next(r.limitsText) ~= nil then
+    local models = vim.tbl_keys(r.limitsText)
+    table.sort(models)
+    table.insert(lines, '')
+    for _, m in ipairs(models) do
+      table.insert(lines, m .. ': ' .. tostring(r.limitsText[m]))
+    end
+  end
   return lines
 end
 

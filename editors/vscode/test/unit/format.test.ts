@@ -122,6 +122,12 @@ test('status tooltip lists input, cost, output bound and the click', () => {
   );
 });
 
+test('status tooltip shows the rate-limit headroom the server knows', () => {
+  const limitsText = 'rate limits left: requests 49 of 50, input tokens 29,000 of 30,000 (full again by 10:31:05 UTC)';
+  assert.match(statusTooltip({ ...contract, limitsText }), /Rate limits left: requests 49 of 50, input tokens 29,000 of 30,000 \(full again by 10:31:05 UTC\)  \n  \nClick/);
+  assert.doesNotMatch(statusTooltip(contract), /Rate limits/);
+});
+
 test('breakdown items: one per block, with cache, share, cost and line', () => {
   assert.deepEqual(breakdownItems(contract), [
     { label: '$(gear) system  cache=1h', description: '≈ 1,221 tok · 53% · $0.0037', detail: 'line 13', line: 12 },

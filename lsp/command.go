@@ -12,17 +12,18 @@ import (
 
 // Commands the server executes; editors bind them to buttons and keys.
 const (
-	CommandRun        = "claude-ls.run"        // run the prompt, reply streamed into a result file
-	CommandRunAppend  = "claude-ls.runAppend"  // run, then append the reply as an assistant: block
-	CommandCountExact = "claude-ls.countExact" // exact input tokens from the API's count endpoint
-	CommandExport     = "claude-ls.export"     // the same request as a Go, Python, TypeScript, JavaScript or curl program
-	CommandSummary    = "claude-ls.summary"    // model, tokens and cost per block, for status bars
-	CommandUsage      = "claude-ls.usage"      // the workspace's recorded spend by day and model
-	CommandRunTests   = "claude-ls.runTests"   // every test case (on each model), checked, into a report
-	CommandRunBatch   = "claude-ls.runBatch"   // the same through the Message Batches API, at half price
+	CommandRun         = "claude-ls.run"         // run the prompt, reply streamed into a result file
+	CommandRunAppend   = "claude-ls.runAppend"   // run, then append the reply as an assistant: block
+	CommandCountExact  = "claude-ls.countExact"  // exact input tokens from the API's count endpoint
+	CommandExport      = "claude-ls.export"      // the same request as a Go, Python, TypeScript, JavaScript or curl program
+	CommandSummary     = "claude-ls.summary"     // model, tokens and cost per block, for status bars
+	CommandUsage       = "claude-ls.usage"       // the workspace's recorded spend by day and model
+	CommandRunTests    = "claude-ls.runTests"    // every test case (on each model), checked, into a report
+	CommandRunBatch    = "claude-ls.runBatch"    // the same through the Message Batches API, at half price
+	CommandUsageReport = "claude-ls.usageReport" // the spend pictured: .claude-ls/usage.html, opened
 )
 
-var commandNames = []string{CommandRun, CommandRunAppend, CommandCountExact, CommandExport, CommandSummary, CommandUsage, CommandRunTests, CommandRunBatch}
+var commandNames = []string{CommandRun, CommandRunAppend, CommandCountExact, CommandExport, CommandSummary, CommandUsage, CommandRunTests, CommandRunBatch, CommandUsageReport}
 
 // commandArgs is the one argument every command takes: an object with the
 // document's uri, or just the uri as a string.
@@ -58,6 +59,8 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		return jsonMarshal(s.summary(d))
 	case CommandUsage:
 		return s.usage(d)
+	case CommandUsageReport:
+		return s.usageReport(ctx, d)
 	case CommandRunTests, CommandRunBatch:
 		return s.startTests(d, args, params.Command == CommandRunBatch, params.WorkDoneToken), nil
 	}

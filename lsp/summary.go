@@ -1,9 +1,13 @@
 package lsp
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"time"
 
 	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
 
 	"github.com/claude-ls/claude-ls/promptfile"
 	"github.com/claude-ls/claude-ls/workbench"
@@ -23,6 +27,10 @@ type Summary struct {
 	MaxTokens   int            `json:"maxTokens"`
 	Errors      int            `json:"errors"`
 	Blocks      []SummaryBlock `json:"blocks"`
+	// The rate-limit headroom the model's last answer reported, and its
+	// one-line summary, when known.
+	Limits     *workbench.RateLimits `json:"limits,omitempty"`
+	LimitsText string                `json:"limitsText,omitempty"`
 }
 
 // SummaryBlock is one block's share.
@@ -38,6 +46,11 @@ func (s *Server) summary(d *Document) Summary {
 	snap := d.Snapshot()
 	r := snap.Result
 	out := Summary{Version: snap.Version, Model: r.ModelID, ModelKnown: r.Model != nil, InputTokens: r.Tokens.Input, MaxTokens: r.MaxTokens, Blocks: []SummaryBlock{}}
+	if all, err := workbench.LoadLimits(snap.ws.ws.Root); err == nil {
+		if l, ok := all[r.ModelID]; ok {
+			out.Limits, out.LimitsText = &l, l.Summary()
+		}
+	}
 	if n, ok := s.exactFor(d.uri, snap.Version); ok {
 		out.ExactTokens = n
 	}
@@ -65,12 +78,77 @@ func (s *Server) summary(d *Document) Summary {
 	return out
 }
 
-// usage is the workspace's recorded spend, as `claude-ls usage --json` prints it.
+// usage is the workspace's recorded spend, as `claude-ls usage --json` prints
+// it, with the rate-limit headroom per model as `claude-ls limits --json`.
 func (s *Server) usage(d *Document) (protocol.LSPAny, error) {
-	root := d.Snapshot().ws.ws.Root
-	records, err := workbench.ReadRecords(root)
+	ws := d.Snapshot().ws.ws
+	records, err := workbench.ReadRecords(ws.Root)
 	if err != nil {
 		return nil, err
 	}
-	return jsonMarshal(workbench.Summarize(records, time.Time{}, time.Now()))
+	limits, _ := workbench.LoadLimits(ws.Root)
+	text := map[string]string{}
+	for m, l := range limits {
+		text[m] = l.Summary()
+	}
+	return jsonMarshal(struct {
+		workbench.UsageReport
+		Limits     map[string]workbench.RateLimits `json:"limits"`
+		LimitsText map[string]string               `json:"limitsText"`
+	}{workbench.SummarizeWith(records, time.Time{}, time.Now(), ws.Catalog), limits, text})
+}
+
+// usagePageName is where claude-ls.usageReport writes the page.
+const usagePageName = "usage.html"
+
+// usageReport writes the spend pictured under .claude-ls/ and opens it. The
+// organisation's figures come in when an admin key is there; fetching them
+// takes the network, so the page is written in the background.
+func (s *Server) usageReport(ctx context.Context, d *Document) (protocol.LSPAny, error) {
+	ws := d.Snapshot().ws.ws
+	path := filepath.Join(ws.Root, workbench.DataDir, usagePageName)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
+		defer cancel()
+		records, err := workbench.ReadRecords(ws.Root)
+		if err != nil {
+			s.showMessage(ctx, protocol.MessageTypeError, CommandUsageReport+": "+err.Error())
+			return
+		}
+		now := time.Now()
+		rep := workbench.SummarizeWith(records, time.Time{}, now, ws.Catalog)
+		var org *workbench.OrgReport
+		if key, err := workbench.LoadAdminKey(ws.Root); err == nil {
+			r, err := workbench.NewAdminClient(key, workbench.BaseURL(ws.Root)).FetchOrg(ctx, now.AddDate(0, 0, -29), now, records)
+			if err != nil {
+				s.showMessage(ctx, protocol.MessageTypeWarning, "the organisation's usage is left out: "+err.Error())
+			} else {
+				org = &r
+			}
+		}
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
+			err = os.WriteFile(path, []byte(workbench.UsagePage(rep, org, now)), 0o644)
+		}
+		if err != nil {
+			s.showMessage(ctx, protocol.MessageTypeError, CommandUsageReport+": "+err.Error())
+			return
+		}
+		s.openExternal(ctx, path)
+	}()
+	return jsonMarshal(map[string]any{"started": true, "file": path})
+}
+
+// openExternal asks the client to open a file in its own program (a page
+// in the browser), when it can show documents.
+func (s *Server) openExternal(ctx context.Context, path string) {
+	s.mu.Lock()
+	ok := s.clientCaps.showDocument
+	s.mu.Unlock()
+	if !ok {
+		return
+	}
+	yes := true
+	if _, err := s.client.ShowDocument(ctx, &protocol.ShowDocumentParams{URI: uri.File(path), External: &yes}); err != nil {
+		s.log.Warn("showDocument", "error", err)
+	}
 }

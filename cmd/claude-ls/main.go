@@ -30,7 +30,8 @@ Usage:
   claude-ls run [--var NAME=VALUE]... [--test NAME] [--model ID] [--no-stream] [--yes] FILE
   claude-ls run --all-tests [--model ID[,ID]...] [--batch] [--concurrency N] [--yes] FILE
   claude-ls batch status|results ID
-  claude-ls usage [--since YYYY-MM-DD] [--json]
+  claude-ls usage [--since YYYY-MM-DD] [--org] [--json] [--html FILE]
+  claude-ls limits [--json]
   claude-ls serve [--log FILE] [--trace]
   claude-ls version
   claude-ls help
@@ -50,7 +51,10 @@ Commands:
            them through the Message Batches API at half price
   batch    the status, or the results (waiting for them), of a batch that
            run --all-tests --batch started
-  usage    spend and tokens by day and model, from the recorded runs
+  usage    spend and tokens by day and model, from the recorded runs; --org
+           sets the organisation's usage and cost (Admin API, needs
+           ANTHROPIC_ADMIN_KEY) beside them; --html pictures the spend
+  limits   the rate-limit headroom each model's last answer reported
   serve    run the language server on stdin/stdout (editors start this)
   version  print the version
 
@@ -73,6 +77,7 @@ var commands = map[string]command{
 	"serve":   {runServe},
 	"run":     {runRun},
 	"usage":   {runUsage},
+	"limits":  {runLimits},
 	"batch":   {runBatch},
 	"version": {func(_ []string, stdout, _ io.Writer) int { fmt.Fprintln(stdout, "claude-ls", version); return exitOK }},
 }

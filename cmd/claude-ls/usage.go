@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
+	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -13,9 +16,11 @@ import (
 )
 
 func runUsage(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("usage", "[--since YYYY-MM-DD] [--json] [PATH]", stderr)
+	fs := newFlags("usage", "[--since YYYY-MM-DD] [--org] [--json] [--html FILE] [PATH]", stderr)
 	since := fs.String("since", "", "only runs from `DATE` (YYYY-MM-DD, UTC) on")
 	asJSON := fs.Bool("json", false, "print JSON")
+	org := fs.Bool("org", false, "also the organisation's usage and cost from the Admin API (needs "+workbench.AdminKeyVar+")")
+	page := fs.String("html", "", "write the spend pictured to `FILE` (one self-contained HTML page)")
 	paths, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
@@ -24,6 +29,7 @@ func runUsage(args []string, stdout, stderr io.Writer) int {
 	if len(paths) > 0 {
 		where = paths[0]
 	}
+	now := time.Now()
 	var from time.Time
 	if *since != "" {
 		t, err := time.Parse("2006-01-02", *since)
@@ -38,37 +44,126 @@ func runUsage(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	root := workbench.FindRoot(where)
+	catalog := promptfile.DefaultCatalog() // prices the cache savings
+	if ws, err := openWorkspace(where, false); err == nil {
+		catalog = ws.Catalog
+	}
 	records, err := workbench.ReadRecords(root)
 	if err != nil {
 		fmt.Fprintln(stderr, "claude-ls usage:", err)
 		return exitUsage
 	}
-	rep := workbench.Summarize(records, from, time.Now())
+	rep := workbench.SummarizeWith(records, from, now, catalog)
+
+	// The organisation's figures: asked for with --org, or taken into the
+	// page when an admin key is there.
+	var orgRep *workbench.OrgReport
+	if *org || *page != "" {
+		key, kerr := workbench.LoadAdminKey(root)
+		switch {
+		case kerr != nil && *org:
+			fmt.Fprintln(stderr, "claude-ls usage:", kerr)
+			return exitUsage
+		case kerr == nil:
+			orgFrom := from
+			if orgFrom.IsZero() {
+				orgFrom = now.UTC().AddDate(0, 0, -29) // the Console's default: the last 30 days
+			}
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			r, err := workbench.NewAdminClient(key, workbench.BaseURL(root)).FetchOrg(ctx, orgFrom, now, records)
+			stop()
+			if err != nil {
+				fmt.Fprintln(stderr, "claude-ls usage: the organisation's usage:", err)
+				if *org {
+					return exitAPI
+				}
+			} else {
+				orgRep = &r
+			}
+		}
+	}
+
+	if *page != "" {
+		if err := os.WriteFile(*page, []byte(workbench.UsagePage(rep, orgRep, now)), 0o644); err != nil {
+			fmt.Fprintln(stderr, "claude-ls usage:", err)
+			return exitUsage
+		}
+		fmt.Fprintln(stderr, "wrote", *page)
+		return exitOK
+	}
 	if *asJSON {
-		out, _ := json.MarshalIndent(rep, "", "  ")
+		var v any = rep
+		if orgRep != nil {
+			v = struct {
+				workbench.UsageReport
+				Org *workbench.OrgReport `json:"org"`
+			}{rep, orgRep}
+		}
+		out, _ := json.MarshalIndent(v, "", "  ")
 		fmt.Fprintf(stdout, "%s\n", out)
 		return exitOK
 	}
-	if rep.Total.Runs == 0 {
+	if rep.Total.Runs == 0 && orgRep == nil {
 		fmt.Fprintf(stdout, "no runs recorded in %s\n", root)
 		return exitOK
 	}
+	if rep.Total.Runs > 0 {
+		printUsage(stdout, rep)
+	}
+	if orgRep != nil {
+		if rep.Total.Runs > 0 {
+			fmt.Fprintln(stdout)
+		}
+		printOrg(stdout, orgRep)
+	}
+	return exitOK
+}
+
+func printUsage(stdout io.Writer, rep workbench.UsageReport) {
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "day\tmodel\truns\tinput\tcache write\tcache read\toutput\tcost\t")
+	fmt.Fprintln(tw, "day\tmodel\truns\tinput\tcache write\tcache read\toutput\tcost\tof it batch\t")
 	for _, r := range rep.Days {
 		usageRow(tw, r.Day, r)
 	}
-	fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t")
+	fmt.Fprintln(tw, "\t\t\t\t\t\t\t\t\t")
 	for _, r := range rep.Models {
 		usageRow(tw, "all days", r)
 	}
 	usageRow(tw, "total", rep.Total)
 	tw.Flush()
-	fmt.Fprintf(stdout, "this month: %s\n", rep.MonthUS)
-	return exitOK
+	fmt.Fprintf(stdout, "this month: %s", rep.MonthUS)
+	if rep.Total.CacheSavedUSD > 0 {
+		fmt.Fprintf(stdout, " · cache reads saved %s", rep.Total.CacheSavedUSD)
+	}
+	fmt.Fprintln(stdout)
 }
 
 func usageRow(w io.Writer, label string, r workbench.UsageRow) {
 	g := func(n int64) string { return promptfile.GroupDigits(int(n)) }
-	fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t\n", label, r.Model, r.Runs, g(r.Usage.Input), g(r.Usage.CacheWrite()), g(r.Usage.CacheRead), g(r.Usage.Output), r.CostUSD)
+	batch := "-"
+	if r.BatchRuns > 0 {
+		batch = r.BatchUSD.String()
+	}
+	fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t\n", label, r.Model, r.Runs, g(r.Usage.Input), g(r.Usage.CacheWrite()), g(r.Usage.CacheRead), g(r.Usage.Output), r.CostUSD, batch)
+}
+
+// printOrg is the organisation's figures beside this workspace's.
+func printOrg(stdout io.Writer, rep *workbench.OrgReport) {
+	fmt.Fprintf(stdout, "organisation (Admin API), %s to %s:\n", rep.Since, rep.Until)
+	if len(rep.Days) == 0 {
+		fmt.Fprintln(stdout, "no usage reported")
+		return
+	}
+	g := func(n int64) string { return promptfile.GroupDigits(int(n)) }
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "day\tmodel\tinput\tcache write\tcache read\toutput\torg cost\tof it batch\tthis workspace\tdifference\t")
+	row := func(label string, r workbench.OrgRow) {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", label, r.Model, g(r.Usage.Input), g(r.Usage.CacheWrite()), g(r.Usage.CacheRead), g(r.Usage.Output),
+			r.OrgUSD, r.OrgBatch, r.LocalUSD, r.ElseUSD)
+	}
+	for _, r := range rep.Days {
+		row(r.Day, r)
+	}
+	row("total", rep.Total)
+	tw.Flush()
 }

@@ -8,19 +8,13 @@ import (
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
+
+	"github.com/claude-ls/claude-ls/internal/fixtures"
 )
 
 // specExamplePrompt is the example of the format's spec; the outline,
 // folding, semantic token and navigation tests share it.
-const specExamplePrompt = `---
-model: claude-sonnet-4-6
-max_tokens: 1024
-vars:
-  topic: tides
-tests:
-  - name: volcanoes
-    topic: volcanoes
----
+const specExamplePrompt = "---\n" + fixtures.TidesFrontMatter + `---
 system: cache
 You are a patient teacher. {{! this comment is never sent }}
 

@@ -10,29 +10,13 @@ import (
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
 
+	"github.com/claude-ls/claude-ls/internal/fixtures"
 	"github.com/claude-ls/claude-ls/workbench"
 )
 
 // lensTestsPrompt has a case that passes, one that fails and one with
 // nothing to check, against the fake's reply.
-const lensTestsPrompt = `---
-model: claude-sonnet-4-6
-max_tokens: 300
-vars:
-  topic: tides
-tests:
-  - name: tides
-    expect:
-      contains: Moon
-  - name: volcanoes
-    topic: volcanoes
-    expect: {contains: lava}
-  - name: wind
-    topic: wind
----
-user:
-Explain {{topic}} in one sentence.
-`
+const lensTestsPrompt = fixtures.PassFailNothing
 
 // testLensesOf returns the run and batch lenses of a document.
 func testLensesOf(t *testing.T, c *testClient, name string) (run, batch protocol.CodeLens) {

@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/claude-ls/claude-ls/internal/fixtures"
 )
 
 // binary is claude-ls built once for the tests, which run it as a user does.
@@ -77,15 +79,7 @@ func newWorkspace(t *testing.T, files map[string]string) string {
 	return dir
 }
 
-const goodPrompt = `---
-model: claude-sonnet-4-6
-max_tokens: 1024
-vars:
-  topic: tides
-tests:
-  - name: volcanoes
-    topic: volcanoes
----
+const goodPrompt = "---\n" + fixtures.TidesFrontMatter + `---
 system: cache
 You are a patient teacher. {{! not sent }}
 

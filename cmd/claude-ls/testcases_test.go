@@ -13,33 +13,13 @@ import (
 	"time"
 
 	"github.com/claude-ls/claude-ls/internal/fakeapi"
+	"github.com/claude-ls/claude-ls/internal/fixtures"
 	"github.com/claude-ls/claude-ls/promptfile"
 	"github.com/claude-ls/claude-ls/workbench"
 )
 
-// testsPrompt passes, fails and checks nothing against the fake's reply
-// ("Tides are the slow rise and fall of the sea, pulled by the Moon.").
-const testsPrompt = `---
-model: claude-sonnet-4-6
-max_tokens: 300
-vars:
-  topic: tides
-tests:
-  - name: tides
-    expect:
-      contains: Moon
-      regex: "(?i)rise and FALL"
-      max_tokens_out: 100
-  - name: volcanoes
-    topic: volcanoes
-    expect:
-      contains: lava
-  - name: wind
-    topic: wind
----
-user:
-Explain {{topic}} in one sentence.
-`
+// testsPrompt passes, fails and checks nothing against the fake's reply.
+const testsPrompt = fixtures.PassFailNothing
 
 // records reads the usage records of a workspace.
 func records(t *testing.T, dir string) []workbench.Record {

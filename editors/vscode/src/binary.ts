@@ -1,5 +1,5 @@
-// Finding the claude-ls binary: the claude-ls.path setting, else PATH, else
-// a binary shipped next to the extension in bin/. Pure: the file system is
+// Finding the claude-ls binary: the claude-ls.path setting, else the binary
+// shipped in the extension's bin/ (platform-specific .vsix), else PATH. Pure: the file system is
 // reached only through isExecutable, so tests can fake it.
 import * as path from 'path';
 
@@ -99,18 +99,21 @@ export function resolveBinary(q: BinaryQuery): BinaryResult {
     }
     return { error: `claude-ls.path is "${q.configured}", but ${full} is not an executable file.`, tried };
   }
-  const onPath = searchPath(BINARY_NAME, q, tried);
-  if (onPath) {
-    return { command: onPath, source: 'PATH' };
-  }
+  // A platform-specific .vsix ships its own server in bin/: that one matches
+  // the extension's version, so it comes before PATH. The universal .vsix has
+  // no bin/ and uses PATH.
   for (const c of candidates(p.join(q.extensionPath, 'bin', BINARY_NAME), q)) {
     tried.push(c);
     if (q.isExecutable(c)) {
       return { command: c, source: 'extension' };
     }
   }
+  const onPath = searchPath(BINARY_NAME, q, tried);
+  if (onPath) {
+    return { command: onPath, source: 'PATH' };
+  }
   return {
-    error: 'claude-ls was not found on PATH. Install it (go install ./cmd/claude-ls from a clone of claude-ls) and put its folder on PATH, or set claude-ls.path.',
+    error: 'claude-ls was not found on PATH. Install the .vsix made for your platform (it carries the server), or a claude-ls release (or go install ./cmd/claude-ls) on PATH, or set claude-ls.path.',
     tried,
   };
 }

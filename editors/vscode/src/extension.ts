@@ -124,8 +124,28 @@ function isExecutable(file: string): boolean {
   }
 }
 
+/**
+ * The server a platform .vsix carries in bin/ may come out of the zip
+ * without its executable bit (it depends on the tool that unpacked it):
+ * give it back, so resolveBinary can take it.
+ */
+function restoreBundledMode(): void {
+  if (process.platform === 'win32') {
+    return;
+  }
+  const bundled = path.join(extensionContext.extensionPath, 'bin', 'claude-ls');
+  try {
+    if (fs.statSync(bundled).isFile() && !isExecutable(bundled)) {
+      fs.chmodSync(bundled, 0o755);
+    }
+  } catch {
+    // No bin/: the universal .vsix.
+  }
+}
+
 async function startClient(): Promise<void> {
   const cfg = vscode.workspace.getConfiguration('claude-ls');
+  restoreBundledMode();
   const found = resolveBinary({
     configured: cfg.get<string>('path') ?? '',
     pathEnv: process.env.PATH,

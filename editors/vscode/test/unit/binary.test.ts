@@ -27,16 +27,23 @@ test('empty setting, nothing on PATH: the binary in the extension bin/', () => {
   assert.deepEqual(r, { command: '/home/me/.vscode/extensions/claude-ls.claude-ls-0.1.0/bin/claude-ls', source: 'extension' });
 });
 
-test('PATH wins over the extension bin/', () => {
+test('the extension bin/ (a platform .vsix) wins over PATH', () => {
   const r = resolveBinary(query(['/usr/local/bin/claude-ls', '/home/me/.vscode/extensions/claude-ls.claude-ls-0.1.0/bin/claude-ls']));
-  assert.deepEqual(r, { command: '/usr/local/bin/claude-ls', source: 'PATH' });
+  assert.deepEqual(r, { command: '/home/me/.vscode/extensions/claude-ls.claude-ls-0.1.0/bin/claude-ls', source: 'extension' });
+});
+
+test('the setting wins over the extension bin/', () => {
+  const r = resolveBinary(
+    query(['/opt/claude-ls', '/home/me/.vscode/extensions/claude-ls.claude-ls-0.1.0/bin/claude-ls'], { configured: '/opt/claude-ls' }),
+  );
+  assert.deepEqual(r, { command: '/opt/claude-ls', source: 'setting' });
 });
 
 test('not found: an error that says what to do, and what was tried', () => {
   const r = resolveBinary(query([], { pathEnv: '/usr/bin::/bin' }));
   assert.ok('error' in r);
   assert.match(r.error, /not found on PATH.*claude-ls\.path/);
-  assert.deepEqual(r.tried, ['/usr/bin/claude-ls', '/bin/claude-ls', '/home/me/.vscode/extensions/claude-ls.claude-ls-0.1.0/bin/claude-ls']);
+  assert.deepEqual(r.tried, ['/home/me/.vscode/extensions/claude-ls.claude-ls-0.1.0/bin/claude-ls', '/usr/bin/claude-ls', '/bin/claude-ls']);
   assert.ok('error' in resolveBinary(query([], { pathEnv: undefined })));
 });
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -183,4 +184,57 @@ func TestLimitsAfterARun(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &all); err != nil || all["claude-sonnet-4-6"].Requests.Remaining != 49 {
 		t.Errorf("limits --json: %v\n%s", err, out)
 	}
+}
+
+// TestUsagePictureFromASession is a session a user could have against the
+// fake API: runs on Sonnet reading its cache, runs on Haiku, a batch of test
+// cases, then `usage --org --html`. The page holds all of it. With
+// CLAUDE_LS_USAGE_HTML=FILE the page is kept: scripts/usage-picture.sh
+// screenshots it into docs/images/usage.png.
+func TestUsagePictureFromASession(t *testing.T) {
+	api := fakeapi.New()
+	defer api.Close()
+	now := time.Now().UTC()
+	api.SetAdmin(fakeapi.SampleAdmin(14, now))
+	dir := newWorkspace(t, map[string]string{"a.prompt": testsPrompt})
+	env := append(apiEnv(api), "ANTHROPIC_ADMIN_KEY="+testAdminKey)
+	cli := func(args ...string) string {
+		t.Helper()
+		out, errOut, code := runCLIEnv(t, dir, env, args...)
+		if code > 1 { // 1: a test case failed its expectation, as it should
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		return out + errOut
+	}
+	for i := 0; i < 3; i++ {
+		api.Push("/v1/messages", fakeapi.Response{Usage: &fakeapi.Usage{InputTokens: 1_200, CacheReadInputTokens: 60_000, OutputTokens: 350}})
+		cli("run", "--test", "tides", "--no-stream", "a.prompt")
+	}
+	for i := 0; i < 2; i++ {
+		api.Push("/v1/messages", fakeapi.Response{Usage: &fakeapi.Usage{InputTokens: 20_000, OutputTokens: 2_000}})
+		cli("run", "--test", "wind", "--model", "claude-haiku-4-5", "--no-stream", "a.prompt")
+	}
+	for i := 1; i <= 6; i++ { // the batch's six requests carry long documents
+		api.ScriptBatchResult(fmt.Sprintf("req-%05d", i), fakeapi.BatchResult{Type: "succeeded", Usage: &fakeapi.Usage{InputTokens: 30_000, OutputTokens: 1_500}})
+	}
+	cli("run", "--all-tests", "--batch", "--poll", "10ms", "--model", "claude-sonnet-4-6,claude-haiku-4-5", "a.prompt")
+	page := os.Getenv("CLAUDE_LS_USAGE_HTML")
+	if page == "" {
+		page = filepath.Join(t.TempDir(), "usage.html")
+	}
+	cli("usage", "--org", "--since", now.AddDate(0, 0, -13).Format("2006-01-02"), "--html", page)
+	data, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"batch (half price)", "6 requests", "cache reads saved", "Organisation spend", "claude-haiku-4-5"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	out := cli("usage")
+	if !strings.Contains(out, "of it batch") || !strings.Contains(out, "cache reads saved") {
+		t.Errorf("usage table:\n%s", out)
+	}
+	noAdminKeyAnywhere(t, dir, out)
 }

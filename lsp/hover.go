@@ -293,6 +293,9 @@ func writeThisPrompt(sb *strings.Builder, r *promptfile.Result) {
 	c := r.Tokens.Cost
 	fmt.Fprintf(sb, "\n\n**This prompt**: %s in · %s · out ≤ %s (max_tokens %s)",
 		approxTokens(r.Tokens.Input), c.InputUSD, c.OutputMaxUSD, promptfile.GroupDigits(r.MaxTokens))
+	if note := promptfile.EstimateNote(r); note != "" {
+		sb.WriteString("\n- " + note)
+	}
 	if r.Tokens.Cached5m+r.Tokens.Cached1h > 0 {
 		fmt.Fprintf(sb, "\n- with its cache: first run %s, later runs %s", c.CacheWriteUSD, c.CacheReadUSD)
 	}

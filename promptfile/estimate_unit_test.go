@@ -53,14 +53,14 @@ func TestEstimateToolChoice(t *testing.T) {
 // TestEstimateNote: a model without a row in the tool-use table borrows
 // the nearest family's, and says so; a model with a row says nothing.
 func TestEstimateNote(t *testing.T) {
-	r := analyzeEstimate(t, toolSource("claude-fable-5-2", ""))
-	if note := EstimateNote(r); !strings.Contains(note, "claude-fable-5-2") || !strings.Contains(note, "claude-opus-5") {
+	r := analyzeEstimate(t, toolSource("claude-opus-5-5", ""))
+	if note := EstimateNote(r); !strings.Contains(note, "for claude-opus-5-5:") || !strings.Contains(note, "uses claude-opus-5's") {
 		t.Errorf("note = %q", note)
 	}
 	if note := EstimateNote(analyzeEstimate(t, toolSource("claude-opus-5", ""))); note != "" {
 		t.Errorf("claude-opus-5 has a row; note = %q", note)
 	}
-	if note := EstimateNote(analyzeEstimate(t, "---\nmodel: claude-fable-5-2\nmax_tokens: 10\n---\nuser:\nhi\n")); note != "" {
+	if note := EstimateNote(analyzeEstimate(t, "---\nmodel: claude-opus-5-5\nmax_tokens: 10\n---\nuser:\nhi\n")); note != "" {
 		t.Errorf("no tools; note = %q", note)
 	}
 }

@@ -205,6 +205,7 @@ func TestCount(t *testing.T) {
 		Model       string `json:"model"`
 		Approximate bool   `json:"approximate"`
 		InputTokens int    `json:"input_tokens"`
+		Framing     int    `json:"framing_tokens"`
 		Blocks      []struct {
 			Role   string `json:"role"`
 			Line   int    `json:"line"`
@@ -227,8 +228,8 @@ func TestCount(t *testing.T) {
 	if c.Blocks[1].Tokens < 300 || c.Blocks[1].Tokens > 1000 || c.Blocks[0].Tokens < 3 || c.Blocks[0].Tokens > 20 {
 		t.Errorf("token counts implausible: %+v", c.Blocks)
 	}
-	if c.InputTokens != c.Blocks[0].Tokens+c.Blocks[1].Tokens {
-		t.Errorf("total %d != sum of blocks", c.InputTokens)
+	if c.Framing <= 0 || c.InputTokens != c.Blocks[0].Tokens+c.Blocks[1].Tokens+c.Framing {
+		t.Errorf("total %d != sum of blocks and framing (%d)", c.InputTokens, c.Framing)
 	}
 	for _, k := range []string{"input_usd", "output_max_usd", "cache_write_usd", "cache_read_usd", "batch_input_usd"} {
 		if _, ok := c.Cost[k]; !ok {

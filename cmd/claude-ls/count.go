@@ -20,6 +20,7 @@ type countJSON struct {
 	MaxTokens      int              `json:"max_tokens"`
 	Blocks         []countBlockJSON `json:"blocks"`
 	ToolsTokens    int              `json:"tools_tokens,omitempty"`
+	FramingTokens  int              `json:"framing_tokens,omitempty"` // what the API adds around the text
 	CachedTokens5m int              `json:"cache_prefix_tokens_5m,omitempty"`
 	CachedTokens1h int              `json:"cache_prefix_tokens_1h,omitempty"`
 	Cost           *countCostJSON   `json:"cost"`
@@ -114,7 +115,7 @@ func countOf(path string, res *promptfile.Result) countJSON {
 	t := res.Tokens
 	c := countJSON{File: relPath(path), Model: res.ModelID, Approximate: true, InputTokens: t.Input, MaxTokens: res.MaxTokens,
 		Calibrated:  res.Model != nil && res.Model.CalibratedFrom > 0,
-		ToolsTokens: t.Tools, CachedTokens5m: t.Cached5m, CachedTokens1h: t.Cached1h, ModelKnown: res.Model != nil, Blocks: []countBlockJSON{}}
+		ToolsTokens: t.Tools, FramingTokens: t.Overhead, CachedTokens5m: t.Cached5m, CachedTokens1h: t.Cached1h, ModelKnown: res.Model != nil, Blocks: []countBlockJSON{}}
 	for _, d := range res.Diagnostics {
 		if d.Severity == promptfile.Error {
 			c.ErrorsInPrompt++
@@ -170,6 +171,9 @@ func printCount(w io.Writer, c countJSON, res *promptfile.Result) {
 			cost = res.InputCost(c.ToolsTokens)
 		}
 		fmt.Fprintf(tw, "\ttools\t%s\t%s\t\t\n", group(c.ToolsTokens), costText(res, cost))
+	}
+	if c.FramingTokens > 0 {
+		fmt.Fprintf(tw, "\tframing\t%s\t%s\t\t\n", group(c.FramingTokens), costText(res, res.InputCost(c.FramingTokens)))
 	}
 	fmt.Fprintf(tw, "\ttotal\t≈ %s\t%s\t\t\n", group(c.InputTokens), costText(res, res.Tokens.Cost.InputUSD))
 	if c.ExactTokens > 0 {

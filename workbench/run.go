@@ -188,12 +188,7 @@ func (w *Workspace) estimateTokens(m *promptfile.Model, text string) int64 {
 	if w.Counter == nil || m == nil || m.Tokenizer == "" {
 		return int64(len(text)+3) / 4
 	}
-	n := w.Counter.Count(m.Tokenizer, []string{text})
-	factor := m.TokenFactor
-	if factor <= 0 {
-		factor = 1
-	}
-	return int64(float64(n[0])*factor + 0.5)
+	return int64(promptfile.EstimateText(m, w.Counter, text))
 }
 
 // CountExact asks the API's count_tokens for res (cached by request hash)

@@ -168,7 +168,9 @@ func LimitModels(all map[string]RateLimits) []string {
 	return out
 }
 
-// LimitNeed is what a test run or batch is about to ask of one model.
+// LimitNeed is what a test run or batch is about to ask of one model. A
+// batch is processed under its own limits, which no header reports: for
+// one, only the requests that create and poll it count here.
 type LimitNeed struct {
 	Model        string
 	Requests     int
@@ -214,7 +216,7 @@ func FitsLimits(root string, need LimitNeed, now time.Time) error {
 		return nil
 	}
 	return &LimitError{Message: "this would pass the rate limits last reported (" + l.At.UTC().Format("15:04:05") + " UTC): it needs " +
-		strings.Join(short, "; ") + ". Expect 429 answers and retries, or run fewer at a time (--concurrency) or as a batch"}
+		strings.Join(short, "; ") + ": expect 429 answers and waits before retries; fewer requests at a time (--concurrency) avoid them"}
 }
 
 // captureLimits keeps the rate limits of each answer to one request (the

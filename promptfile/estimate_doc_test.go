@@ -47,6 +47,17 @@ count exactly, and says ≈. An exact count (` + "`claude-ls count --exact`" + `
 editor's exact-count command) asks the API, and each exact count or run
 calibrates the estimate of that model in the workspace.
 
+Try it:
+
+` + "```sh" + `
+claude-ls count weather.prompt          # ≈ per block, tools, framing, total
+claude-ls count --json weather.prompt   # input_tokens, tools_tokens, framing_tokens
+claude-ls count --exact weather.prompt  # the API's count; calibrates the model
+` + "```" + `
+
+In the editor, the hover on ` + "`model:`" + ` shows the estimate of the whole prompt
+and says when it borrows another model's figure (below).
+
 ## What is counted
 
 - **Text** of the system prompt and every message: counted with tiktoken's

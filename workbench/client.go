@@ -18,7 +18,7 @@ import (
 
 // MaxRetries is how often a request is retried on 408, 409, 429, 5xx and
 // connection errors; the SDK waits with exponential backoff and jitter and
-// honours retry-after.
+// honours retry-after, up to Client.MaxRetryAfter.
 const MaxRetries = 4
 
 // Client sends rendered requests through the official SDK.
@@ -26,11 +26,15 @@ type Client struct {
 	sdk     anthropic.Client
 	key     Key
 	OnRetry func(note string) // told before each retry, for a visible note
+
+	IdleTimeout   time.Duration // a stream with no event for this long is abandoned
+	MaxRetryAfter time.Duration // the longest retry-after honoured
 }
 
 // NewClient makes a client for key; baseURL "" is the real API.
 func NewClient(key Key, baseURL string) *Client {
-	c := &Client{key: key}
+	c := &Client{key: key, IdleTimeout: durationEnv(StreamIdleTimeoutVar, DefaultStreamIdleTimeout),
+		MaxRetryAfter: durationEnv(MaxRetryAfterVar, DefaultMaxRetryAfter)}
 	opts := []option.RequestOption{
 		option.WithAPIKey(key.value),
 		option.WithMaxRetries(MaxRetries),
@@ -44,22 +48,41 @@ func NewClient(key Key, baseURL string) *Client {
 }
 
 // noteRetries sees every attempt; a retryable answer gets a note before
-// the SDK waits and tries again.
+// the SDK waits and tries again. A retry-after over MaxRetryAfter is cut
+// to it, and said so; a stream's idle watch does not run while the SDK waits.
 func (c *Client) noteRetries(req *http.Request, next option.MiddlewareNext) (*http.Response, error) {
-	res, err := next(req)
-	if c.OnRetry == nil {
-		return res, err
+	idle := idleOf(req.Context())
+	if idle != nil {
+		idle.arm()
 	}
+	res, err := next(req)
 	attempt, _ := strconv.Atoi(req.Header.Get("X-Stainless-Retry-Count"))
 	if attempt >= MaxRetries {
+		return res, err
+	}
+	retrying := err != nil && req.Context().Err() == nil ||
+		res != nil && (res.StatusCode == 429 || res.StatusCode == 408 || res.StatusCode == 409 || res.StatusCode >= 500) && res.Header.Get("x-should-retry") != "false"
+	if !retrying {
+		return res, err
+	}
+	if idle != nil {
+		idle.pause()
+	}
+	capNote := ""
+	if res != nil {
+		if asked, capped := capRetryAfter(res.Header, c.MaxRetryAfter); capped {
+			capNote = fmt.Sprintf(" after %s s instead of the %s asked (retry-after capped by %s)", strconv.FormatFloat(c.MaxRetryAfter.Seconds(), 'f', -1, 64), asked, MaxRetryAfterVar)
+		}
+	}
+	if c.OnRetry == nil {
 		return res, err
 	}
 	switch {
 	case err != nil && req.Context().Err() == nil:
 		c.OnRetry(fmt.Sprintf("connection failed (%s); retrying (%d of %d)", c.key.Redact(err.Error()), attempt+1, MaxRetries))
 	case res != nil && (res.StatusCode == 429 || res.StatusCode == 408 || res.StatusCode == 409 || res.StatusCode >= 500) && res.Header.Get("x-should-retry") != "false":
-		wait := ""
-		if ra := res.Header.Get("retry-after"); ra != "" {
+		wait := capNote
+		if ra := res.Header.Get("retry-after"); ra != "" && wait == "" {
 			wait = " after " + ra + " s (retry-after)"
 		}
 		c.OnRetry(fmt.Sprintf("HTTP %d %s; retrying%s (%d of %d)", res.StatusCode, statusWord(res.StatusCode), wait, attempt+1, MaxRetries))
@@ -112,6 +135,9 @@ func (c *Client) Send(ctx context.Context, body []byte, version string, stream b
 		if err != nil {
 			return nil, err
 		}
+		if err := checkUsage(msg.Usage); err != nil {
+			return nil, err
+		}
 		r := replyOf(msg)
 		r.Latency = time.Since(start)
 		if onText != nil {
@@ -119,12 +145,14 @@ func (c *Client) Send(ctx context.Context, body []byte, version string, stream b
 		}
 		return r, nil
 	}
+	ctx, idle := watchIdle(ctx, c.IdleTimeout)
 	s := c.sdk.Messages.NewStreaming(ctx, params, opts...)
 	defer s.Close()
 	var msg anthropic.Message
 	var first time.Duration
 	var got strings.Builder // the text so far, for a reply cut off mid-block
 	for s.Next() {
+		idle.arm()
 		event := s.Current()
 		if err := msg.Accumulate(event); err != nil {
 			return nil, err
@@ -142,6 +170,12 @@ func (c *Client) Send(ctx context.Context, body []byte, version string, stream b
 		}
 	}
 	err := s.Err()
+	if ierr := idle.stop(); ierr != nil {
+		err = ierr
+	}
+	if uerr := checkUsage(msg.Usage); uerr != nil {
+		return nil, uerr
+	}
 	if err == nil && msg.StopReason == "" {
 		err = errors.New("the stream ended before the reply was complete")
 	}

@@ -64,6 +64,10 @@ func Explain(err error, key Key, res *promptfile.Result) *Problem {
 		}
 		return p
 	}
+	var answerErr *AnswerError // distrust.go: an answer refused
+	if errors.As(err, &answerErr) {
+		return &Problem{Message: key.Redact(answerErr.Message)}
+	}
 	var netErr net.Error
 	if errors.As(err, &netErr) {
 		if netErr.Timeout() {

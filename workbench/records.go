@@ -6,9 +6,12 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"time"
+	"unicode/utf8"
 
 	"github.com/claude-ls/claude-ls/promptfile"
 )
@@ -33,6 +36,8 @@ type Record struct {
 	// Interrupted: the run was cut off (Ctrl-C, an editor's cancel, a run
 	// replacing it, a broken stream); Usage is what the API had reported.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// Truncated: the reply was cut to fit MaxRecordLine (AppendRecord).
+	Truncated bool `json:"truncated,omitempty"`
 }
 
 // RequestHash identifies a request body, for records and the count cache.
@@ -54,12 +59,24 @@ func CostOf(m *promptfile.Model, u promptfile.Usage, batch bool) promptfile.USD 
 
 func recordsPath(root string) string { return filepath.Join(root, DataDir, "runs.jsonl") }
 
+// MaxRecordLine is the most one record takes in runs.jsonl: a longer reply
+// is cut, with Truncated set and a note at its end, so that one answer
+// cannot make the file unreadable or slow to total.
+const MaxRecordLine = 1 << 20
+
+// maxRecordError bounds a record's error message.
+const maxRecordError = 16 << 10
+
+// MaxReadLine is the longest line ReadRecords decodes; records written
+// before MaxRecordLine may be longer than it. Longer lines are skipped.
+const MaxReadLine = 16 << 20
+
 // AppendRecord adds a record as one line in one write, then syncs: a crash
 // leaves at worst a partial last line, which ReadRecords skips.
 func AppendRecord(root string, rec Record, key Key) error {
 	rec.Reply = key.Redact(rec.Reply)
 	rec.Error = key.Redact(rec.Error)
-	line, err := json.Marshal(rec)
+	line, err := recordLine(rec)
 	if err != nil {
 		return err
 	}
@@ -82,6 +99,38 @@ func AppendRecord(root string, rec Record, key Key) error {
 		return err
 	}
 	return f.Sync()
+}
+
+// recordLine encodes rec in at most MaxRecordLine bytes, cutting its reply
+// (and a long error) and saying so.
+func recordLine(rec Record) ([]byte, error) {
+	if len(rec.Error) > maxRecordError {
+		rec.Error = cutUTF8(rec.Error, maxRecordError) + " … [cut]"
+	}
+	line, err := json.Marshal(rec)
+	if err != nil || len(line) <= MaxRecordLine {
+		return line, err
+	}
+	// Each byte cut from the reply shortens the line by at least one byte.
+	note := fmt.Sprintf("\n\n[… truncated by claude-ls: the reply was %d bytes; a record keeps at most %d]", len(rec.Reply), MaxRecordLine)
+	keep := len(rec.Reply) - (len(line) - MaxRecordLine) - len(note) - 16
+	rec.Reply = cutUTF8(rec.Reply, max(keep, 0)) + note
+	rec.Truncated = true
+	if line, err = json.Marshal(rec); err == nil && len(line) > MaxRecordLine {
+		return nil, fmt.Errorf("a record of %d bytes is over the limit of %d even without its reply", len(line), MaxRecordLine)
+	}
+	return line, err
+}
+
+// cutUTF8 cuts s to at most n bytes, on a character boundary.
+func cutUTF8(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 func lastByte(path string) byte {
@@ -108,23 +157,59 @@ func ensureIgnored(root string) {
 
 // ReadRecords reads every whole record; damaged lines are skipped.
 func ReadRecords(root string) ([]Record, error) {
-	data, err := os.ReadFile(recordsPath(root))
+	recs, _, err := ScanRecords(root)
+	return recs, err
+}
+
+// ScanRecords reads every whole record and counts the lines it skipped:
+// damaged, not a record, or longer than MaxReadLine. Any line is survived:
+// the file is read a line at a time and a giant line is passed over without
+// being held.
+func ScanRecords(root string) (recs []Record, skipped int, err error) {
+	f, _, err := OpenFile(root, recordsPath(root)) // a FIFO or device there is refused, not waited on
 	if os.IsNotExist(err) {
-		return nil, nil
+		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	var out []Record
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var r Record
-		if json.Unmarshal(sc.Bytes(), &r) == nil && !r.Time.IsZero() {
-			out = append(out, r)
+	defer f.Close()
+	in := bufio.NewReaderSize(f, 64<<10)
+	for {
+		line, tooLong, err := readLine(in, MaxReadLine)
+		if len(bytes.TrimSpace(line)) > 0 || tooLong {
+			var r Record
+			if !tooLong && json.Unmarshal(line, &r) == nil && !r.Time.IsZero() {
+				recs = append(recs, r)
+			} else {
+				skipped++
+			}
+		}
+		if err == io.EOF {
+			return recs, skipped, nil
+		}
+		if err != nil {
+			return recs, skipped, err
 		}
 	}
-	return out, nil
+}
+
+// readLine reads one line of at most limit bytes; a longer one is read to
+// its end and dropped (tooLong).
+func readLine(in *bufio.Reader, limit int) (line []byte, tooLong bool, err error) {
+	for {
+		chunk, err := in.ReadSlice('\n')
+		if !tooLong {
+			if len(line)+len(chunk) > limit {
+				tooLong, line = true, nil
+			} else {
+				line = append(line, chunk...)
+			}
+		}
+		if err != bufio.ErrBufferFull {
+			return line, tooLong, err
+		}
+	}
 }
 
 // writeFileAtomic replaces path through a temporary file and a rename.

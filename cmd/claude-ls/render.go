@@ -55,6 +55,12 @@ func analyzeForRun(path string, opts promptfile.Options, count bool, stderr io.W
 		fmt.Fprintf(stderr, "claude-ls: %s has %s: nothing rendered\n", path, countNoun(errs, "error"))
 		return nil, exitProblems
 	}
+	// A key assembled from variables, includes or escapes is in no file.
+	if d := res.SecretInRequest(); d != nil {
+		printDiagnostic(stderr, path, res.File, *d)
+		fmt.Fprintf(stderr, "claude-ls: %s: nothing rendered\n", path)
+		return nil, exitProblems
+	}
 	return res, exitOK
 }
 

@@ -48,10 +48,14 @@ func runUsage(args []string, stdout, stderr io.Writer) int {
 	if ws, err := openWorkspace(where, false); err == nil {
 		catalog = ws.Catalog
 	}
-	records, err := workbench.ReadRecords(root)
+	records, skipped, err := workbench.ScanRecords(root)
 	if err != nil {
 		fmt.Fprintln(stderr, "claude-ls usage:", err)
 		return exitUsage
+	}
+	if skipped > 0 {
+		fmt.Fprintf(stderr, "claude-ls usage: %s of %s skipped (damaged, or over %d MB) and not counted\n",
+			countNoun(skipped, "line"), workbench.DataDir+"/runs.jsonl", workbench.MaxReadLine>>20)
 	}
 	rep := workbench.SummarizeWith(records, from, now, catalog)
 

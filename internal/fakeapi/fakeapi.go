@@ -35,6 +35,7 @@ type Response struct {
 	Delay      time.Duration // wait before each streamed chunk
 	Usage      *Usage
 	CutStream  bool // end the stream after the first chunk without message_stop
+	Stall      bool // after the first chunk, send nothing more until the client gives up
 }
 
 // Usage is what a reply reports.
@@ -250,6 +251,10 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request, body []byte, r
 			return
 		}
 		if resp.CutStream && i == 0 {
+			return
+		}
+		if resp.Stall && i == 0 {
+			<-r.Context().Done()
 			return
 		}
 	}

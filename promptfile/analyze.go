@@ -42,6 +42,7 @@ type Result struct {
 	Includes    []*IncludeInfo
 	Tests       []*TestCase
 	Vars        map[string]*VarDef
+	Media       []*MediaInfo // image and document lines (media.go)
 	Request     *Request
 	Tokens      Tokens
 	Diagnostics []Diagnostic
@@ -54,6 +55,9 @@ type RenderedBlock struct {
 	Tokens int // approximate, 0 without a counter
 }
 
+	// Segments are the block's content blocks when it holds images or
+	// documents (Text is then its text blocks joined); nil otherwise.
+	Segments []Segment
 // VarDef is a variable defined in the front matter's vars.
 type VarDef struct {
 	Name    string

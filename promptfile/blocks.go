@@ -32,7 +32,7 @@ func (a *analysis) checkBlocks() {
 					Fix{Title: "Use `cache=1h`", Edits: []Edit{{Span: b.Attr, NewText: "cache=1h"}}})
 			}
 		}
-		if rb.Text == "" {
+		if rb.Text == "" && rb.Segments == nil && b.Tool == nil {
 			if !b.Implicit {
 				a.warnf("empty-block", a.blockSpan(b), "empty `"+string(b.Role)+":` block: it is not sent")
 			}
@@ -53,7 +53,7 @@ func (a *analysis) checkBlocks() {
 			a.errorf("system-order", a.blockSpan(b), "the system prompt must come before every message")
 		case b.Role != System && !sawMessage && b.Role != User:
 			a.errorf("first-not-user", a.blockSpan(b), "the first message must be `user:` (the API refuses a conversation that starts with the assistant)")
-		case b.Role != System && prev != nil && prev.Block.Role == b.Role:
+		case b.Role != System && prev != nil && prev.Block.Role == b.Role && !joinsByDesign(prev.Block, b):
 			a.warnf("same-role", a.blockSpan(b), "two `"+string(b.Role)+":` messages in a row: the API merges them into one")
 		}
 		if b.Role == System {
@@ -65,6 +65,15 @@ func (a *analysis) checkBlocks() {
 	}
 	a.checkPrefill(prev)
 	a.checkRoleLike()
+	a.checkToolTurns() // toolturns.go
+	a.checkMedia()     // medialimits.go
+}
+
+// joinsByDesign reports two blocks of one role that make one message on
+// purpose: a tool call after assistant text or another call, a result
+// after another, text after results.
+func joinsByDesign(prev, b *Block) bool {
+	return b.Tool != nil || (prev.Tool != nil && prev.Tool.Kind == ToolResult)
 }
 
 // blockSpan is where a problem of a whole block is shown: its role line.
@@ -78,8 +87,8 @@ func (a *analysis) blockSpan(b *Block) Span {
 
 // checkPrefill checks a final assistant message against what the request asks.
 func (a *analysis) checkPrefill(last *RenderedBlock) {
-	if last == nil || last.Block.Role != Assistant {
-		return
+	if last == nil || last.Block.Role != Assistant || last.Block.Tool != nil {
+		return // a final tool call is not a prefill: checkToolTurns wants its result
 	}
 	span := a.blockSpan(last.Block)
 	if a.r.Thinking == "enabled" || a.r.Thinking == "adaptive" {

@@ -102,6 +102,7 @@ func (a *analysis) count() {
 		return
 	}
 	r := a.r
+	a.countMedia(a.ws.Counter) // medialimits.go: documents' text, each image's and document's tokens
 	e := estimateRendering(r, r.Model, kindsOf(a.ws.Counter))
 	r.Tokens = e.result(r, func(i, n int) { r.Blocks[i].Tokens = n })
 	for i, inc := range r.Includes {

@@ -226,10 +226,6 @@ func estimateRendering(r *Result, m *Model, count textCounter) *requestEstimate 
 	return e
 }
 
-// mediaTokens is the hook for image and document blocks (⌈w/28⌉×⌈h/28⌉
-// per image, pages for PDFs): the format has none yet.
-func mediaTokens(req *Request, m *Model) float64 { return 0 }
-
 // result rounds the estimate into Tokens, with blocks' and includes' own
 // counts, the cached prefixes, and the uncalibrated total in Raw (what
 // calibration compares real counts with, in the model's catalog units).

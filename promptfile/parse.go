@@ -34,6 +34,9 @@ type Block struct {
 	Attr     Span // the attribute text after the colon, when present
 	Content  Span // from the line after the role line to the next role line
 	Parts    []Part
+	// Tool is set on a tool turn (toolturns.go): a `tool_use:` block has
+	// Role Assistant, a `tool_result:` block Role User.
+	Tool *ToolTurn
 }
 
 // PartKind says what a piece of block content is.
@@ -46,6 +49,8 @@ const (
 	Comment                     // {{! ... }}
 	Include                     // {{file "path"}}
 	BadTemplate                 // any other {{...}}: an error
+	Image                       // {{image "path"}} on a line of its own (media.go)
+	Document                    // {{document "path"}} on a line of its own
 )
 
 // Part is one piece of a block's content.
@@ -54,6 +59,7 @@ type Part struct {
 	Span     Span   // the whole source of the part
 	Name     string // variable name, include path, or literal text
 	NameSpan Span   // the name, or the path inside the quotes
+	Attr     Span   // an image's or document's text after the path (`citations: true`)
 }
 
 // Parse reads src, which may be any bytes.
@@ -124,6 +130,7 @@ type roleLine struct {
 	attrStart int // -1 without attribute
 	attrEnd   int
 	attr      string
+	tool      *ToolTurn // a tool turn line; offsets within the line
 }
 
 // parseRoleLine reads a line as a role line: optional spaces, a role name, a
@@ -135,8 +142,11 @@ func parseRoleLine(line []byte) (roleLine, bool) {
 		i++
 	}
 	rest := line[i:]
-	if len(rest) == 0 || (rest[0] != 's' && rest[0] != 'u' && rest[0] != 'a') {
+	if len(rest) == 0 || (rest[0] != 's' && rest[0] != 'u' && rest[0] != 'a' && rest[0] != 't') {
 		return rl, false // most lines: not worth comparing with each role
+	}
+	if rest[0] == 't' {
+		return parseToolLine(line, i)
 	}
 	for _, r := range [...]Role{System, User, Assistant} {
 		if len(rest) >= len(r) && string(rest[:len(r)]) == string(r) {
@@ -176,7 +186,7 @@ func mayStartRole(src []byte, off int) bool {
 	for off < len(src) && (src[off] == ' ' || src[off] == '\t') {
 		off++
 	}
-	return off < len(src) && (src[off] == 's' || src[off] == 'u' || src[off] == 'a')
+	return off < len(src) && (src[off] == 's' || src[off] == 'u' || src[off] == 'a' || src[off] == 't')
 }
 
 // looksLikeRoleWithText reports a line such as "user: Explain tides", which
@@ -237,6 +247,9 @@ func (f *File) parseBody(startLine int) {
 		if rl.attrStart >= 0 {
 			cur.Attr = Span{start + rl.attrStart, start + rl.attrEnd}
 			cur.Cache = rl.attr
+		}
+		if rl.tool != nil {
+			cur.Tool = rl.tool.shift(start)
 		}
 		cur.Content.Start = f.Map.LineStart(l + 1)
 		if l+1 >= n {
@@ -376,6 +389,9 @@ func parseTemplate(src []byte, i, limit int) Part {
 			return Part{Kind: Include, Span: Span{i, end}, Name: string(bytes.Trim(arg, `"`)), NameSpan: Span{argStart + 1, argStart + len(arg)}}
 		}
 		return Part{Kind: BadTemplate, Span: Span{i, end}, Name: `an include is written {{file "path"}}, with the path in double quotes`}
+	}
+	if p, ok := parseMedia(src, i, end, trimmed, nameStart); ok {
+		return p
 	}
 	msg := "{{" + string(trimmed) + "}} is not a variable: names are letters, digits, _ and -; there are no other template forms (write \\{{ for a literal {{)"
 	if len(trimmed) == 0 {

@@ -38,13 +38,24 @@ func (a *analysis) renderBlocks() {
 		a.r.Blocks = append(a.r.Blocks, &RenderedBlock{Block: &Block{Role: System, Line: a.system.KeyAt, RoleName: a.system.KeyAt, Content: a.system.At}, Text: text})
 	}
 	for _, b := range a.f.Blocks {
-		a.r.Blocks = append(a.r.Blocks, &RenderedBlock{Block: b, Text: a.renderParts(a.f, b.Parts, b, Span{})})
+		rb := &RenderedBlock{Block: b}
+		raw, cuts := a.renderRaw(a.f, b.Parts, b, Span{})
+		segment(rb, raw, cuts) // media.go: text blocks around images and documents
+		a.r.Blocks = append(a.r.Blocks, rb)
 	}
 }
 
 // renderParts produces the text a block sends. at, when not empty, is where
 // problems are shown instead of the parts' own spans (text from a YAML string).
 func (a *analysis) renderParts(f *File, parts []Part, b *Block, at Span) string {
+	raw, _ := a.renderRaw(f, parts, b, at)
+	return trimBlankLines(raw)
+}
+
+// renderRaw is renderParts before trimming, with where each image or
+// document line sits in the text.
+func (a *analysis) renderRaw(f *File, parts []Part, b *Block, at Span) (string, []mediaCut) {
+	var cuts []mediaCut
 	where := func(s Span) Span {
 		if !at.Empty() {
 			return at
@@ -130,6 +141,8 @@ func (a *analysis) renderParts(f *File, parts []Part, b *Block, at Span) string 
 		case Include:
 			content()
 			out.WriteString(a.include(b, p, where(p.NameSpan)))
+		case Image, Document:
+			cuts = append(cuts, mediaCut{at: out.Len(), info: a.media(b, p, where(p.NameSpan))})
 		case BadTemplate:
 			content()
 			a.errorf("template", where(p.Span), p.Name)
@@ -137,7 +150,7 @@ func (a *analysis) renderParts(f *File, parts []Part, b *Block, at Span) string 
 		}
 	}
 	endLine()
-	return trimBlankLines(out.String())
+	return out.String(), cuts
 }
 
 var crByte, lfByte, crlf = []byte{'\r'}, []byte{'\n'}, []byte{'\r', '\n'}

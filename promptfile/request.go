@@ -21,10 +21,28 @@ type Message struct {
 	Block   *Block `json:"-"`
 }
 
-// ContentBlock is a text block; CacheTTL is "", "5m" or "1h".
+// ContentBlock is a text block, or (when one of the pointers is set) an
+// image or document, a tool call or a tool result; CacheTTL is "", "5m" or
+// "1h".
 type ContentBlock struct {
-	Text     string
-	CacheTTL string
+	Text       string
+	CacheTTL   string
+	Media      *MediaInfo  `json:"-"`
+	ToolUse    *ToolCall   `json:"-"`
+	ToolResult *ToolAnswer `json:"-"`
+}
+
+// ToolCall is a tool_use block: an earlier call of the model's.
+type ToolCall struct {
+	ID, Name string
+	Input    json.RawMessage
+}
+
+// ToolAnswer is a tool_result block: the result of a call.
+type ToolAnswer struct {
+	ID      string
+	IsError bool
+	Content []ContentBlock // text, images, documents; empty: none
 }
 
 type cacheControl struct {
@@ -41,21 +59,24 @@ type textBlockJSON struct {
 // contentJSON writes content as a plain string, or as a list of text blocks
 // where one carries cache_control, as the API and the Workbench do.
 func contentJSON(blocks []ContentBlock) json.RawMessage {
-	if len(blocks) == 1 && blocks[0].CacheTTL == "" {
+	if len(blocks) == 1 && blocks[0].CacheTTL == "" && blocks[0].isText() {
 		return mustJSON(blocks[0].Text)
 	}
-	list := make([]textBlockJSON, len(blocks))
+	list := make([]json.RawMessage, len(blocks))
 	for i, b := range blocks {
-		list[i] = textBlockJSON{Type: "text", Text: b.Text}
+		var cc *cacheControl
 		if b.CacheTTL != "" {
-			list[i].CacheControl = &cacheControl{Type: "ephemeral"}
+			cc = &cacheControl{Type: "ephemeral"}
 			if b.CacheTTL == "1h" {
-				list[i].CacheControl.TTL = "1h"
+				cc.TTL = "1h"
 			}
 		}
+		list[i] = b.blockJSON(cc) // toolturns.go, media.go
 	}
 	return mustJSON(list)
 }
+
+func (b ContentBlock) isText() bool { return b.Media == nil && b.ToolUse == nil && b.ToolResult == nil }
 
 func mustJSON(v any) json.RawMessage {
 	var buf bytes.Buffer
@@ -125,18 +146,23 @@ func (a *analysis) buildRequest() {
 	if r.ModelID == "" || r.MaxTokens == 0 {
 		return
 	}
+	a.nameServerTools() // servertools.go: the API needs a name on each server tool
 	req := &Request{Model: r.ModelID, MaxTokens: r.MaxTokens, Params: a.params}
 	for _, rb := range r.Blocks {
-		if rb.Text == "" {
+		cbs := a.contentOf(rb) // toolturns.go: text, media, tool calls and results
+		if len(cbs) == 0 {
 			continue
 		}
-		ttl, _ := cacheTTL(rb.Block.Cache)
-		cb := ContentBlock{Text: rb.Text, CacheTTL: ttl}
 		if rb.Block.Role == System {
-			req.System = append(req.System, cb)
+			req.System = append(req.System, cbs...)
 			continue
 		}
-		req.Messages = append(req.Messages, Message{Role: rb.Block.Role, Content: []ContentBlock{cb}, Block: rb.Block})
+		if a.joinsPrevious(req, rb) {
+			last := &req.Messages[len(req.Messages)-1]
+			last.Content = append(last.Content, cbs...)
+			continue
+		}
+		req.Messages = append(req.Messages, Message{Role: rb.Block.Role, Content: cbs, Block: rb.Block})
 	}
 	r.Request = req
 }

@@ -3,6 +3,7 @@ package promptfile
 import (
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Versions of the API a file may be written for.
@@ -19,6 +20,7 @@ type Workspace struct {
 	Root     string                            // workspace root; includes may not leave it
 	ReadFile func(path string) ([]byte, error) // nil: includes are not read
 	Counter  TokenCounter                      // nil: nothing is counted
+	Now      func() time.Time                  // nil: the clock; decides whether a model is retired
 }
 
 // Options say which rendering of a file is wanted.
@@ -40,9 +42,9 @@ type Result struct {
 	Thinking    string // "", "enabled", "adaptive" or "disabled"
 	Blocks      []*RenderedBlock
 	Includes    []*IncludeInfo
+	Media       []*MediaInfo // image and document lines (media.go)
 	Tests       []*TestCase
 	Vars        map[string]*VarDef
-	Media       []*MediaInfo // image and document lines (media.go)
 	Request     *Request
 	Tokens      Tokens
 	Diagnostics []Diagnostic
@@ -53,11 +55,11 @@ type RenderedBlock struct {
 	Block  *Block
 	Text   string
 	Tokens int // approximate, 0 without a counter
-}
-
 	// Segments are the block's content blocks when it holds images or
 	// documents (Text is then its text blocks joined); nil otherwise.
 	Segments []Segment
+}
+
 // VarDef is a variable defined in the front matter's vars.
 type VarDef struct {
 	Name    string
@@ -87,6 +89,7 @@ func Analyze(f *File, ws *Workspace, opts Options) *Result {
 	a.checkVarUse()
 	a.buildRequest()
 	a.count()
+	a.checkVerdicts() // verdicts.go: what the API would refuse, and caches it would not write
 	a.checkSecrets()
 	sortDiagnostics(a.r.Diagnostics)
 	return a.r
@@ -102,6 +105,8 @@ type analysis struct {
 	used   map[string]bool
 	params []Param
 	system *Entry // the front matter's system key
+	// formatAt is where a structured-output format is set, nil without one.
+	formatAt *Span
 }
 
 func (a *analysis) diag(d ...Diagnostic) { a.r.Diagnostics = append(a.r.Diagnostics, d...) }

@@ -36,6 +36,9 @@ type Breakpoint struct {
 	// Read what later runs pay (the cache-read price); both zero when the
 	// model is unknown.
 	Write, Read USD
+	// Uncached: the prefix is below the model's cache minimum, so the API
+	// caches nothing; Write and Read are then the uncached price.
+	Uncached bool
 }
 
 // BreakpointAt is the cache breakpoint block b carries in r; false when it
@@ -74,6 +77,9 @@ func (r *Result) BreakpointAt(b *Block) (Breakpoint, bool) {
 		}
 		read := rest
 		read.CacheRead = int64(prefix)
+		if bp.Uncached = !m.Caches(int64(prefix)); bp.Uncached {
+			write, read = Usage{Input: total}, Usage{Input: total}
+		}
 		base := m.Cost(rest, false)
 		bp.Write = m.Cost(write, false) - base
 		bp.Read = m.Cost(read, false) - base
@@ -110,6 +116,7 @@ func CompareModels(r *Result, models []*Model, counter TokenCounter) []ModelCost
 		if m.MaxOutput > 0 {
 			maxOut = min(maxOut, m.MaxOutput)
 		}
+		tok.dropUncached(m)
 		tok.Cost = tok.price(m, maxOut)
 		out = append(out, ModelCost{Model: m, Tokens: tok, MaxTokens: maxOut})
 	}

@@ -1,6 +1,7 @@
 package promptfile
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -15,9 +16,49 @@ user:
 Explain tides to a ten-year-old, with one example from a beach.
 `
 
+// analyzeCompare analyzes with models that cache any prefix, so that the
+// arithmetic of small examples is not hidden by the cache minimum.
 func analyzeCompare(t *testing.T, src string) *Result {
 	t.Helper()
-	return Analyze(Parse([]byte(src)), &Workspace{Counter: testCounters}, Options{})
+	return Analyze(Parse([]byte(src)), &Workspace{Counter: testCounters, Catalog: noCacheMinimum()}, Options{})
+}
+
+func noCacheMinimum() *Catalog {
+	c := DefaultCatalog().With(nil)
+	for _, m := range c.Models() {
+		m.CacheMinTokens = 0
+	}
+	return c
+}
+
+// TestBreakpointBelowMinimum: a prefix under the model's minimum is not
+// cached, so the breakpoint, the request's figures and the comparison on
+// other models all show no saving, and a warning says why.
+func TestBreakpointBelowMinimum(t *testing.T) {
+	r := Analyze(Parse([]byte(compareSrc)), &Workspace{Counter: testCounters}, Options{})
+	bp, ok := r.BreakpointAt(r.File.Blocks[0])
+	if !ok || !bp.Uncached {
+		t.Fatalf("breakpoint = %+v, %v; want one marked uncached", bp, ok)
+	}
+	if want := r.InputCost(bp.Tokens); bp.Write != want || bp.Read != want {
+		t.Errorf("write %s, read %s; want both the uncached price %s", bp.Write, bp.Read, want)
+	}
+	c := r.Tokens.Cost
+	if c.CacheWriteUSD != c.InputUSD || c.CacheReadUSD != c.InputUSD || r.Tokens.Cached5m+r.Tokens.Cached1h != 0 {
+		t.Errorf("request figures show a saving: %+v, cached %d/%d", c, r.Tokens.Cached5m, r.Tokens.Cached1h)
+	}
+	for _, mc := range CompareModels(r, DefaultCatalog().Models(), testCounters) {
+		if e := mc.Tokens.Cost; e.CacheReadUSD != e.InputUSD || mc.Tokens.Cached5m != 0 {
+			t.Errorf("%s: saving shown: %+v", mc.Model.ID, e)
+		}
+	}
+	found := false
+	for _, d := range r.Diagnostics {
+		found = found || (d.Code == "cache-minimum" && strings.Contains(d.Message, "the minimum for this model is 1,024"))
+	}
+	if !found {
+		t.Errorf("no cache-minimum warning in %v", r.Diagnostics)
+	}
 }
 
 func TestCompareModelsOwnModelMatchesAnalyze(t *testing.T) {
@@ -36,7 +77,7 @@ func TestCompareModelsOwnModelMatchesAnalyze(t *testing.T) {
 
 func TestCompareModelsCheapestFirst(t *testing.T) {
 	r := analyzeCompare(t, compareSrc)
-	models := DefaultCatalog().Models()
+	models := noCacheMinimum().Models()
 	got := CompareModels(r, models, testCounters)
 	if len(got) != len(models) {
 		t.Fatalf("got %d rows for %d models", len(got), len(models))

@@ -15,7 +15,7 @@ const (
 	NoCompletion    CompletionKind = iota
 	KeyCompletion                  // a top-level front matter key, at the start of a front matter line
 	ModelCompletion                // the model id after `model:`
-	ValueCompletion                // the value of a key with a fixed set of values (anthropic_version, service_tier)
+	ValueCompletion                // the value of a key with a fixed set of values (anthropic_version, effort, service_tier)
 	RoleCompletion                 // a role line, at the start of a body line
 	AttrCompletion                 // a role line's attribute, after its colon
 	VarCompletion                  // a variable name inside {{ }}
@@ -258,10 +258,11 @@ func frontSite(src []byte, ls, off, le int) CompletionSite {
 	switch key {
 	case "model":
 		kind = ModelCompletion
-	case "anthropic_version", "service_tier":
-		kind = ValueCompletion
 	default:
-		return CompletionSite{}
+		if spec, ok := LookupKey(key); !ok || len(spec.Values) == 0 {
+			return CompletionSite{}
+		}
+		kind = ValueCompletion
 	}
 	s := site(kind, src, i, off, wordEnd(src, off, le, valueByte))
 	s.Key = key
@@ -318,7 +319,7 @@ func Complete(r *Result, cat *Catalog, s CompletionSite) []Completion {
 	case ModelCompletion:
 		out = completeModels(cat)
 	case ValueCompletion:
-		out = completeValues(s.Key)
+		out = completeValues(r, s.Key)
 	case RoleCompletion:
 		out = completeRoles(r, s)
 	case AttrCompletion:
@@ -354,11 +355,12 @@ func completeKeys(r *Result, s CompletionSite) []Completion {
 		}
 	}
 	var out []Completion
-	for _, k := range KnownKeys {
-		if present[k] {
+	for _, spec := range frontKeys {
+		k := spec.Name
+		if present[k] || spec.DeprecatedFor != "" {
 			continue
 		}
-		c := Completion{Label: k, Detail: shortDoc(KeyDocs[k]), Doc: KeyDocs[k], Text: k}
+		c := Completion{Label: k, Detail: shortDoc(spec.Doc), Doc: spec.Doc, Text: k}
 		if !s.Closed {
 			c.Text, c.Snippet = keyInsert(r, k)
 		}
@@ -385,6 +387,9 @@ func keyInsert(r *Result, k string) (text, snippet string) {
 	case "tools":
 		return "tools:\n  - name: get_weather\n    description: Get the current weather in a city\n    input_schema:\n      type: object\n      properties:\n        city:\n          type: string\n      required: [city]",
 			"tools:\n  - name: ${1:get_weather}\n    description: ${2:Get the current weather in a city}\n    input_schema:\n      type: object\n      properties:\n        ${3:city}:\n          type: string\n      required: [${3:city}]$0"
+	case "format":
+		return "format:\n  type: object\n  properties:\n    answer:\n      type: string\n  required: [answer]\n  additionalProperties: false",
+			"format:\n  type: object\n  properties:\n    ${1:answer}:\n      type: ${2:string}\n  required: [${1:answer}]\n  additionalProperties: false$0"
 	case "tests":
 		name := "topic"
 		if names := varNames(r); len(names) > 0 {
@@ -540,20 +545,18 @@ func ShortTokens(n int) string {
 	return itoa(n)
 }
 
-func completeValues(key string) []Completion {
-	switch key {
-	case "anthropic_version":
-		return []Completion{
-			{Label: VersionCurrent, Detail: "current API (the default)", Doc: KeyDocs[key]},
-			{Label: VersionLegacy, Detail: "legacy: keeps temperature, top_p and top_k", Doc: KeyDocs[key]},
-		}
-	case "service_tier":
-		return []Completion{
-			{Label: "auto", Detail: "priority capacity when available", Doc: KeyDocs[key]},
-			{Label: "standard_only", Detail: "standard capacity only", Doc: KeyDocs[key]},
-		}
+// completeValues lists the values of a key with a fixed set, those that
+// suit this rendering's model.
+func completeValues(r *Result, key string) []Completion {
+	spec, ok := LookupKey(key)
+	if !ok {
+		return nil
 	}
-	return nil
+	var out []Completion
+	for _, v := range spec.ValuesFor(r) {
+		out = append(out, Completion{Label: v.Value, Detail: v.Detail, Doc: spec.Doc})
+	}
+	return out
 }
 
 func completeRoles(r *Result, s CompletionSite) []Completion {

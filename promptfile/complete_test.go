@@ -93,8 +93,8 @@ func TestCompletionFormats(t *testing.T) {
 		{ShortTokens(200_000), "200K"},
 		{ShortTokens(1_500_000), "1.5M"},
 		{ShortTokens(512), "512"},
-		{shortDoc(KeyDocs["thinking"]), "Extended thinking"},
-		{shortDoc(KeyDocs["service_tier"]), "`auto` or `standard_only`"},
+		{shortDoc(keyIndex["thinking"].Doc), "Extended thinking"},
+		{shortDoc(keyIndex["service_tier"].Doc), "`auto` or `standard_only`"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)

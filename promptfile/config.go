@@ -76,19 +76,22 @@ func ParseConfig(src []byte) (cfg *Config, errs []ConfigError) {
 	if len(bytes.TrimSpace(src)) == 0 {
 		return cfg, nil
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		line, msg := 1, err.Error()
+	doc, err := unmarshalYAML(src) // aliases within the budget
+	if err != nil {
+		line, col, msg := 1, 1, err.Error()
+		if be, ok := err.(*YAMLBudgetError); ok {
+			col = be.Column
+		}
 		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 			if m[1] != "" {
 				line, _ = strconv.Atoi(m[1])
 			}
 			msg = m[2]
 		}
-		return cfg, []ConfigError{{Line: line, Col: 1, Msg: "YAML syntax: " + msg}}
+		return cfg, []ConfigError{{Line: line, Col: col, Msg: "YAML syntax: " + msg}}
 	}
 	p := &configParser{}
-	p.parse(&doc, cfg)
+	p.parse(doc, cfg)
 	return cfg, p.errs
 }
 
@@ -256,6 +259,28 @@ func (p *configParser) model(n *yaml.Node, cfg *Config) {
 		case "pricing":
 			p.pricing(v, &m.Pricing, keys)
 			return
+		case "cache_min_tokens":
+			var i int64
+			if i, ok = p.integer(v, key, 0); ok {
+				m.CacheMinTokens = int(min(i, math.MaxInt32))
+			}
+		case "effort":
+			m.Effort, ok = p.strList(v, key, EffortLevels)
+		case "refuses_tool_choice":
+			m.RefusesToolChoice, ok = p.strList(v, key, toolChoiceTypes)
+		case "structured_outputs":
+			m.StructuredOutputs, ok = p.boolean(v, key)
+		case "successor":
+			m.Successor, ok = p.str(v, key)
+		case "deprecated_on", "retires_on":
+			var d string
+			if d, ok = p.date(v, key); ok {
+				if key == "retires_on" {
+					m.RetiresOn = d
+				} else {
+					m.DeprecatedOn = d
+				}
+			}
 		}
 		if ok {
 			keys[key] = true
@@ -399,6 +424,18 @@ func (p *configParser) float(v *yaml.Node, key string) (float64, bool) {
 		return 0, false
 	}
 	return f, true
+}
+
+// date reads a YYYY-MM-DD date; YAML reads it as a timestamp or a string.
+func (p *configParser) date(v *yaml.Node, key string) (string, bool) {
+	if !p.scalar(v, key, "a date (YYYY-MM-DD)") {
+		return "", false
+	}
+	if !validDate(v.Value) {
+		p.errorf(v, "%s must be a date written YYYY-MM-DD, not %q", key, v.Value)
+		return "", false
+	}
+	return v.Value, true
 }
 
 func (p *configParser) boolean(v *yaml.Node, key string) (bool, bool) {

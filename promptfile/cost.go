@@ -94,11 +94,19 @@ type Estimate struct {
 // Estimate prices a request of inputTokens input tokens and at most maxTokens
 // output tokens. cached5m and cached1h are the tokens of the request prefix
 // up to the last cache breakpoint of each TTL (0 when there is none); the
-// caller computes them. The API puts 1h entries before 5m ones, so the 1h
+// caller computes them; a prefix below the model's cache minimum counts as
+// uncached. The API puts 1h entries before 5m ones, so the 1h
 // prefix is written at the 1h price and only what the 5m prefix adds beyond
 // it at the 5m price.
 func (m *Model) Estimate(inputTokens, cached5m, cached1h int64, maxTokens int64) Estimate {
 	inputTokens = max(inputTokens, 0)
+	// A prefix below the model's cache minimum is not cached: no saving.
+	if !m.Caches(cached1h) {
+		cached1h = 0
+	}
+	if !m.Caches(cached5m) {
+		cached5m = 0
+	}
 	w1h := min(max(cached1h, 0), inputTokens)
 	w5m := max(min(max(cached5m, 0), inputTokens)-w1h, 0)
 	uncached := inputTokens - w1h - w5m

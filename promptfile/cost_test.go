@@ -105,7 +105,7 @@ func TestCostHandBuiltModelUsesDefaults(t *testing.T) {
 // TestTokensPriceWithBothTTLs: a 1h breakpoint then a 5m one. Tokens keeps
 // what the 5m breakpoint adds beyond the 1h prefix; each part is priced once.
 func TestTokensPriceWithBothTTLs(t *testing.T) {
-	m, _ := DefaultCatalog().Lookup("claude-sonnet-4-6")
+	m, _ := noCacheMinimum().Lookup("claude-sonnet-4-6")
 	tok := Tokens{Input: 200, Cached1h: 100, Cached5m: 50}
 	e := tok.price(m, 0)
 	// 50 uncached × $3 + 50 × $3.75 (5m write) + 100 × $6 (1h write), per MTok.
@@ -120,5 +120,11 @@ func TestTokensPriceWithBothTTLs(t *testing.T) {
 	e = (&Tokens{Input: 200, Cached5m: 80}).price(m, 0)
 	if want, _ := ParseUSD("0.00066"); e.CacheWriteUSD != want { // 120 × 3 + 80 × 3.75
 		t.Errorf("5m only: %s, want %s", e.CacheWriteUSD, want)
+	}
+	// Below the model's cache minimum nothing is cached: no saving.
+	m, _ = DefaultCatalog().Lookup("claude-sonnet-4-6")
+	e = (&Tokens{Input: 200, Cached5m: 80}).price(m, 0)
+	if e.CacheWriteUSD != e.InputUSD || e.CacheReadUSD != e.InputUSD {
+		t.Errorf("below the minimum: write %s, read %s, want the uncached %s", e.CacheWriteUSD, e.CacheReadUSD, e.InputUSD)
 	}
 }

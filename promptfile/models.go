@@ -30,6 +30,22 @@ type Model struct {
 	RejectsDisabledThinking bool `json:"rejects_disabled_thinking,omitempty" yaml:"rejects_disabled_thinking,omitempty"`
 	// Prefill: the model accepts a final assistant message.
 	Prefill bool `json:"prefill" yaml:"prefill,omitempty"`
+	// CacheMinTokens is the shortest prefix the model caches; below it a
+	// breakpoint caches nothing (and the API says nothing). 0: unknown.
+	CacheMinTokens int `json:"cache_min_tokens,omitempty" yaml:"cache_min_tokens,omitempty"`
+	// Effort lists the output_config.effort levels the model takes; empty:
+	// it takes no effort setting.
+	Effort []string `json:"effort,omitempty" yaml:"effort,omitempty"`
+	// StructuredOutputs: the model takes output_config.format.
+	StructuredOutputs bool `json:"structured_outputs,omitempty" yaml:"structured_outputs,omitempty"`
+	// RefusesToolChoice lists tool_choice types the API refuses for the
+	// model (e.g. "any", "tool").
+	RefusesToolChoice []string `json:"refuses_tool_choice,omitempty" yaml:"refuses_tool_choice,omitempty"`
+	// DeprecatedOn and RetiresOn are dates (YYYY-MM-DD); Successor is the
+	// model Anthropic recommends instead. After RetiresOn the API answers 404.
+	DeprecatedOn string `json:"deprecated_on,omitempty" yaml:"deprecated_on,omitempty"`
+	RetiresOn    string `json:"retires_on,omitempty" yaml:"retires_on,omitempty"`
+	Successor    string `json:"successor,omitempty" yaml:"successor,omitempty"`
 	// Tokenizer is the tiktoken encoding used for the offline estimate:
 	// "cl100k_base" or "o200k_base".
 	Tokenizer string `json:"tokenizer" yaml:"tokenizer,omitempty"`
@@ -138,6 +154,8 @@ func (m *Model) clone() *Model {
 	c.Aliases = slices.Clone(m.Aliases)
 	c.DatedIDs = slices.Clone(m.DatedIDs)
 	c.Thinking = slices.Clone(m.Thinking)
+	c.Effort = slices.Clone(m.Effort)
+	c.RefusesToolChoice = slices.Clone(m.RefusesToolChoice)
 	if m.Pricing.LongContext != nil {
 		lc := *m.Pricing.LongContext
 		c.Pricing.LongContext = &lc
@@ -190,6 +208,24 @@ func (m *Model) problems() []string {
 		if !slices.Contains(knownThinkingTypes, t) {
 			add("unknown thinking type %q", t)
 		}
+	}
+	for _, e := range m.Effort {
+		if !slices.Contains(EffortLevels, e) {
+			add("unknown effort level %q", e)
+		}
+	}
+	for _, t := range m.RefusesToolChoice {
+		if !slices.Contains(toolChoiceTypes, t) {
+			add("unknown tool_choice type %q", t)
+		}
+	}
+	for _, d := range []string{m.DeprecatedOn, m.RetiresOn} {
+		if d != "" && !validDate(d) {
+			add("%q is not a date (YYYY-MM-DD)", d)
+		}
+	}
+	if m.CacheMinTokens < 0 {
+		add("cache_min_tokens must not be negative")
 	}
 	if !slices.Contains(knownTokenizers, m.Tokenizer) {
 		add("unknown tokenizer %q", m.Tokenizer)
@@ -344,7 +380,8 @@ func (c *Catalog) with(overrides []Model, has []func(string) bool) *Catalog {
 var modelFields = []string{
 	"id", "display_name", "aliases", "dated_ids", "context_window", "max_output",
 	"pricing", "thinking", "rejects_disabled_thinking", "prefill", "tokenizer",
-	"token_factor", "source",
+	"token_factor", "source", "cache_min_tokens", "effort", "structured_outputs",
+	"refuses_tool_choice", "deprecated_on", "retires_on", "successor",
 }
 
 var pricingFields = []string{
@@ -382,6 +419,20 @@ func nonZeroFields(o *Model) func(string) bool {
 			return o.TokenFactor != 0
 		case "source":
 			return o.Source != ""
+		case "cache_min_tokens":
+			return o.CacheMinTokens != 0
+		case "effort":
+			return len(o.Effort) > 0
+		case "structured_outputs":
+			return o.StructuredOutputs
+		case "refuses_tool_choice":
+			return len(o.RefusesToolChoice) > 0
+		case "deprecated_on":
+			return o.DeprecatedOn != ""
+		case "retires_on":
+			return o.RetiresOn != ""
+		case "successor":
+			return o.Successor != ""
 		case "pricing.input_per_mtok":
 			return o.Pricing.InputPerMTok != 0
 		case "pricing.output_per_mtok":
@@ -442,6 +493,27 @@ func mergeModel(dst, o *Model, has func(string) bool) {
 	}
 	if has("source") {
 		dst.Source = o.Source
+	}
+	if has("cache_min_tokens") {
+		dst.CacheMinTokens = o.CacheMinTokens
+	}
+	if has("effort") {
+		dst.Effort = slices.Clone(o.Effort)
+	}
+	if has("structured_outputs") {
+		dst.StructuredOutputs = o.StructuredOutputs
+	}
+	if has("refuses_tool_choice") {
+		dst.RefusesToolChoice = slices.Clone(o.RefusesToolChoice)
+	}
+	if has("deprecated_on") {
+		dst.DeprecatedOn = o.DeprecatedOn
+	}
+	if has("retires_on") {
+		dst.RetiresOn = o.RetiresOn
+	}
+	if has("successor") {
+		dst.Successor = o.Successor
 	}
 	p, op := &dst.Pricing, &o.Pricing
 	if has("pricing.input_per_mtok") {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -18,34 +19,6 @@ type Param struct {
 	Entry *Entry
 }
 
-// apiParams are the front matter keys sent in the body beyond model and
-// max_tokens, in the order they are written into the request.
-var apiParams = []string{"temperature", "top_p", "top_k", "stop_sequences", "thinking", "tools", "tool_choice", "metadata", "service_tier"}
-
-// KeyDocs documents every front matter key; the editor shows it on hover.
-var KeyDocs = map[string]string{
-	"model":             "The model that answers: an id, alias or dated id (e.g. `claude-sonnet-4-6`). Required unless the workspace config sets `default_model`.",
-	"max_tokens":        "The most tokens the reply may have: an integer from 1 to the model's output limit. Required by the API; when absent the configured `default_max_tokens` is used.",
-	"temperature":       "Randomness of the reply, 0 to 1. Only with `anthropic_version: 2023-06-01`: API version 2026-10-21 removed it.",
-	"top_p":             "Nucleus sampling, 0 to 1. Only with `anthropic_version: 2023-06-01`: API version 2026-10-21 removed it.",
-	"top_k":             "Sample only from the top K options, an integer >= 0. Only with `anthropic_version: 2023-06-01`: API version 2026-10-21 removed it.",
-	"stop_sequences":    "A list of strings; the reply stops when the model writes one of them.",
-	"system":            "The system prompt as a string (variables and comments work). Use either this key or a `system:` block, not both.",
-	"thinking":          "Extended thinking: `{type: enabled, budget_tokens: N}` with 1024 <= N < max_tokens, `{type: adaptive}` or `{type: disabled}`. Which types a model takes is in its model card.",
-	"tools":             "Tools the model may call: a list of `{name, description, input_schema}`, where input_schema is a JSON Schema object.",
-	"tool_choice":       "How the model uses tools: `{type: auto}`, `{type: any}`, `{type: tool, name: NAME}` or `{type: none}`.",
-	"metadata":          "Request metadata: `{user_id: ID}`, an opaque id of the end user.",
-	"service_tier":      "`auto` or `standard_only`.",
-	"anthropic_version": "The API version the request is written for, sent as the `anthropic-version` header: `2026-10-21` (default) or `2023-06-01` (legacy, keeps temperature, top_p and top_k).",
-	"name":              "A name for this prompt (not sent).",
-	"description":       "What this prompt is for (not sent).",
-	"vars":              "Default values of variables: a map of name to value (not sent). `{{name}}` in the text takes its value from `--var`, the chosen test case, then here.",
-	"tests":             "Test cases (not sent): a list of maps of variable values, each with an optional `name` and `expect: {contains, not_contains, regex, max_tokens_out}`; or `{file: cases.csv}` naming a CSV or JSONL file with one column or key per variable.",
-}
-
-// KnownKeys lists the front matter keys in documentation order.
-var KnownKeys = []string{"model", "max_tokens", "system", "temperature", "top_p", "top_k", "stop_sequences", "thinking", "tools", "tool_choice", "metadata", "service_tier", "anthropic_version", "name", "description", "vars", "tests"}
-
 var samplingKeys = map[string]bool{"temperature": true, "top_p": true, "top_k": true}
 
 func (a *analysis) checkKeys() {
@@ -55,14 +28,11 @@ func (a *analysis) checkKeys() {
 	}
 	seen := map[string]*Entry{}
 	for _, e := range fm.Entries {
-		if _, ok := KeyDocs[e.Key]; !ok {
-			msg := "unknown key `" + e.Key + "`"
+		if _, ok := LookupKey(e.Key); !ok {
+			msg, near, ok := unknownKeyMessage(e.Key)
 			var fixes []Fix
-			if near, ok := Nearest(e.Key, KnownKeys); ok {
-				msg += ": did you mean `" + near + "`?"
+			if ok {
 				fixes = append(fixes, Fix{Title: "Change to `" + near + "`", Edits: []Edit{{Span: e.KeyAt, NewText: near}}})
-			} else {
-				msg += " (it is not sent; known keys: " + strings.Join(KnownKeys, ", ") + ")"
 			}
 			a.warnf("unknown-key", e.KeyAt, msg, fixes...)
 		}
@@ -92,7 +62,14 @@ func (a *analysis) readParams() {
 	}
 	a.readModel()
 	a.readMaxTokens()
-	for _, key := range apiParams {
+	for _, k := range frontKeys {
+		if k.Name == "effort" {
+			a.readOutputConfig() // output.go: effort, format and output_config are one body field
+		}
+		if k.Sent != SentInBody || k.check == nil {
+			continue
+		}
+		key := k.Name
 		e := fm.Lookup(key)
 		if e == nil {
 			continue
@@ -104,15 +81,10 @@ func (a *analysis) readParams() {
 				a.pinLegacyFix())
 			continue
 		}
-		if !a.checkParam(key, e) {
+		if !k.check(a, e) {
 			continue
 		}
-		js, err := nodeJSON(e.Value)
-		if err != nil {
-			a.errorf("type", e.At, "`"+key+"`: "+err.Error())
-			continue
-		}
-		a.params = append(a.params, Param{Key: key, Value: js, Entry: e})
+		a.addParam(key, e.Value, e)
 	}
 	if e := fm.Lookup("system"); e != nil {
 		if e.Value.Kind != yaml.ScalarNode || e.Value.Tag == "!!null" {
@@ -122,10 +94,20 @@ func (a *analysis) readParams() {
 		}
 	}
 	for _, key := range []string{"name", "description"} {
-		if e := fm.Lookup(key); e != nil && e.Value.Kind != yaml.ScalarNode {
-			a.errorf("type", e.At, "`"+key+"` must be a string")
+		if e := fm.Lookup(key); e != nil {
+			keyIndex[key].check(a, e)
 		}
 	}
+}
+
+// addParam adds a parameter to the request, as JSON.
+func (a *analysis) addParam(key string, v *yaml.Node, e *Entry) {
+	js, err := nodeJSON(v)
+	if err != nil {
+		a.errorf("type", e.At, "`"+key+"`: "+err.Error())
+		return
+	}
+	a.params = append(a.params, Param{Key: key, Value: js, Entry: e})
 }
 
 // yamlBroken reports a front matter that did not parse whole.
@@ -233,78 +215,74 @@ func (a *analysis) readMaxTokens() {
 	}
 }
 
-// checkParam validates one optional parameter; false drops it from the request.
-func (a *analysis) checkParam(key string, e *Entry) bool {
+func checkUnitNumber(a *analysis, e *Entry) bool {
+	f, ok := floatValue(e.Value)
+	if !ok {
+		a.errorf("type", e.At, "`"+e.Key+"` must be a number from 0 to 1")
+		return false
+	}
+	if f < 0 || f > 1 {
+		a.errorf("out-of-range", e.At, "`"+e.Key+"` must be from 0 to 1")
+		return false
+	}
+	return true
+}
+
+func checkTopK(a *analysis, e *Entry) bool {
+	n, ok := intValue(e.Value)
+	if !ok {
+		a.errorf("type", e.At, "`top_k` must be a whole number")
+		return false
+	}
+	if n < 0 {
+		a.errorf("out-of-range", e.At, "`top_k` must be 0 or more")
+		return false
+	}
+	return true
+}
+
+func checkStopSequences(a *analysis, e *Entry) bool {
 	v := e.Value
-	switch key {
-	case "temperature", "top_p":
-		f, ok := floatValue(v)
-		if !ok {
-			a.errorf("type", e.At, "`"+key+"` must be a number from 0 to 1")
+	if v.Kind != yaml.SequenceNode {
+		a.errorf("type", e.At, "`stop_sequences` must be a list of strings")
+		return false
+	}
+	for _, s := range v.Content {
+		if s.Kind != yaml.ScalarNode || s.Tag == "!!null" {
+			a.errorf("type", a.f.Front.NodeSpan(s), "each stop sequence must be a string")
 			return false
 		}
-		if f < 0 || f > 1 {
-			a.errorf("out-of-range", e.At, "`"+key+"` must be from 0 to 1")
+		// YAML reads 42 or true as a number or a boolean, which the
+		// request would carry as such; the API takes strings only.
+		if s.Tag == "!!int" || s.Tag == "!!float" || s.Tag == "!!bool" {
+			a.errorf("type", a.f.Front.NodeSpan(s), "each stop sequence must be a string: write \""+s.Value+"\" in quotes")
 			return false
 		}
-	case "top_k":
-		n, ok := intValue(v)
-		if !ok {
-			a.errorf("type", e.At, "`top_k` must be a whole number")
-			return false
-		}
-		if n < 0 {
-			a.errorf("out-of-range", e.At, "`top_k` must be 0 or more")
-			return false
-		}
-	case "stop_sequences":
-		if v.Kind != yaml.SequenceNode {
-			a.errorf("type", e.At, "`stop_sequences` must be a list of strings")
-			return false
-		}
-		for _, s := range v.Content {
-			if s.Kind != yaml.ScalarNode || s.Tag == "!!null" {
-				a.errorf("type", a.f.Front.NodeSpan(s), "each stop sequence must be a string")
-				return false
-			}
-			// YAML reads 42 or true as a number or a boolean, which the
-			// request would carry as such; the API takes strings only.
-			if s.Tag == "!!int" || s.Tag == "!!float" || s.Tag == "!!bool" {
-				a.errorf("type", a.f.Front.NodeSpan(s), "each stop sequence must be a string: write \""+s.Value+"\" in quotes")
-				return false
-			}
-		}
-	case "thinking":
-		return a.checkThinking(e)
-	case "tools":
-		return a.checkTools(e)
-	case "tool_choice":
-		t := mapValue(v, "type")
-		if v.Kind != yaml.MappingNode || t == nil {
-			a.errorf("type", e.At, "`tool_choice` must be a map with a `type`: auto, any, tool or none")
-			return false
-		}
-		switch t.Value {
-		case "auto", "any", "none":
-		case "tool":
-			if mapValue(v, "name") == nil {
-				a.errorf("type", e.At, "`tool_choice: {type: tool}` needs the `name` of the tool")
-				return false
-			}
-		default:
-			a.errorf("out-of-range", a.f.Front.NodeSpan(t), "`tool_choice.type` must be auto, any, tool or none")
-			return false
-		}
-	case "metadata":
-		if v.Kind != yaml.MappingNode {
-			a.errorf("type", e.At, "`metadata` must be a map, e.g. `{user_id: abc123}`")
-			return false
-		}
-	case "service_tier":
-		if v.Kind != yaml.ScalarNode || (v.Value != "auto" && v.Value != "standard_only") {
-			a.errorf("out-of-range", e.At, "`service_tier` must be `auto` or `standard_only`")
-			return false
-		}
+	}
+	return true
+}
+
+func checkMetadata(a *analysis, e *Entry) bool {
+	if e.Value.Kind != yaml.MappingNode {
+		a.errorf("type", e.At, "`metadata` must be a map, e.g. `{user_id: abc123}`")
+		return false
+	}
+	return true
+}
+
+func checkServiceTier(a *analysis, e *Entry) bool {
+	v := e.Value
+	if v.Kind != yaml.ScalarNode || !slices.ContainsFunc(serviceTiers, func(kv KeyValue) bool { return kv.Value == v.Value }) {
+		a.errorf("out-of-range", e.At, "`service_tier` must be `auto` or `standard_only`")
+		return false
+	}
+	return true
+}
+
+func checkString(a *analysis, e *Entry) bool {
+	if e.Value.Kind != yaml.ScalarNode {
+		a.errorf("type", e.At, "`"+e.Key+"` must be a string")
+		return false
 	}
 	return true
 }
@@ -355,46 +333,6 @@ func (a *analysis) checkThinking(e *Entry) bool {
 		a.errorf("thinking-budget", bSpan, "`budget_tokens` ("+GroupDigits(n)+") must be below `max_tokens` ("+GroupDigits(a.r.MaxTokens)+")")
 	}
 	return true
-}
-
-func (a *analysis) checkTools(e *Entry) bool {
-	v := e.Value
-	if v.Kind != yaml.SequenceNode {
-		a.errorf("type", e.At, "`tools` must be a list of `{name, description, input_schema}`")
-		return false
-	}
-	ok := true
-	names := map[string]bool{}
-	for _, t := range v.Content {
-		span := a.f.Front.NodeSpan(t)
-		if t.Kind != yaml.MappingNode {
-			a.errorf("type", span, "each tool must be a map with `name`, `description` and `input_schema`")
-			ok = false
-			continue
-		}
-		name := mapValue(t, "name")
-		if name == nil || name.Kind != yaml.ScalarNode || name.Value == "" {
-			a.errorf("type", span, "a tool needs a `name`")
-			ok = false
-		} else if names[name.Value] {
-			a.errorf("type", a.f.Front.NodeSpan(name), "two tools are named `"+name.Value+"`")
-		} else {
-			names[name.Value] = true
-		}
-		// Server tools ({type: web_search_20250305, ...}) carry a type instead of a schema.
-		if mapValue(t, "type") != nil {
-			continue
-		}
-		schema := mapValue(t, "input_schema")
-		if schema == nil || schema.Kind != yaml.MappingNode {
-			a.errorf("type", span, "a tool needs an `input_schema`: a JSON Schema object such as `{type: object, properties: {...}}`")
-			ok = false
-		} else if st := mapValue(schema, "type"); st == nil || st.Value != "object" {
-			a.errorf("type", a.f.Front.NodeSpan(schema), "a tool's `input_schema` must have `type: object`")
-			ok = false
-		}
-	}
-	return ok
 }
 
 // mapValue is the value of key in a YAML mapping, or nil.

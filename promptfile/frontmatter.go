@@ -2,7 +2,6 @@ package promptfile
 
 import (
 	"bytes"
-	"fmt"
 	"regexp"
 	"strconv"
 	"unicode/utf8"
@@ -68,18 +67,7 @@ func (fm *FrontMatter) parseYAML() {
 	}
 }
 
-func decodeYAML(src []byte) (root *yaml.Node, err error) {
-	defer func() {
-		if r := recover(); r != nil { // a YAML library bug must not take the server down
-			root, err = nil, fmt.Errorf("yaml: %v", r)
-		}
-	}()
-	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		return nil, err
-	}
-	return &doc, nil
-}
+func decodeYAML(src []byte) (root *yaml.Node, err error) { return unmarshalYAML(src) }
 
 // topLevelChunks splits YAML text at lines that start a top-level key.
 func topLevelChunks(src []byte) []Span {
@@ -115,6 +103,9 @@ func (fm *FrontMatter) yamlError(err error, lineShift int, chunk Span) {
 	l := fm.firstLine + lineShift + line - 1
 	m := fm.file.Map
 	span := Span{m.LineStart(l), m.LineEnd(l)}
+	if be, ok := err.(*YAMLBudgetError); ok { // at the alias itself
+		span = fm.NodeSpan(&yaml.Node{Kind: yaml.AliasNode, Line: lineShift + be.Line, Column: be.Column, Value: be.Name})
+	}
 	if span.Start >= fm.Content.End || span.Start < fm.Content.Start {
 		span = Span{fm.Content.Start + chunk.Start, fm.Content.Start + chunk.Start}
 	}

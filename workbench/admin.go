@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/joho/godotenv"
-
 	"github.com/claude-ls/claude-ls/promptfile"
 )
 
@@ -45,7 +43,7 @@ func LoadAdminKey(root string) (Key, error) {
 	k := Key{}
 	if v := strings.TrimSpace(os.Getenv(AdminKeyVar)); v != "" {
 		k = Key{value: v, Source: "environment"}
-	} else if env, err := godotenv.Read(filepath.Join(root, ".env")); err == nil {
+	} else if env, err := readEnv(root); err == nil {
 		if v := strings.TrimSpace(env[AdminKeyVar]); v != "" {
 			k = Key{value: v, Source: filepath.Join(root, ".env")}
 		}

@@ -2,7 +2,6 @@ package workbench
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"sync"
 )
@@ -36,7 +35,7 @@ func calibrationPath(root string) string { return filepath.Join(root, DataDir, "
 // LoadCalibration reads the workspace's calibration; missing is empty.
 func LoadCalibration(root string) *Calibration {
 	c := &Calibration{Models: map[string]*ModelCalibration{}}
-	data, err := os.ReadFile(calibrationPath(root))
+	data, err := ReadFile(root, calibrationPath(root))
 	if err == nil {
 		json.Unmarshal(data, c)
 	}
@@ -75,7 +74,7 @@ func CachedCount(root, hash string) (int64, bool) {
 	calMu.Lock()
 	defer calMu.Unlock()
 	var m map[string]int64
-	data, err := os.ReadFile(countCachePath(root))
+	data, err := ReadFile(root, countCachePath(root))
 	if err != nil || json.Unmarshal(data, &m) != nil {
 		return 0, false
 	}
@@ -88,7 +87,7 @@ func StoreCount(root, hash string, n int64) error {
 	calMu.Lock()
 	defer calMu.Unlock()
 	m := map[string]int64{}
-	if data, err := os.ReadFile(countCachePath(root)); err == nil {
+	if data, err := ReadFile(root, countCachePath(root)); err == nil {
 		json.Unmarshal(data, &m)
 	}
 	m[hash] = n

@@ -35,7 +35,7 @@ func LoadKey(root string) (Key, error) {
 		return Key{value: v, Source: "environment"}, nil
 	}
 	path := filepath.Join(root, ".env")
-	env, err := godotenv.Read(path)
+	env, err := readEnv(root)
 	if err == nil {
 		if v := strings.TrimSpace(env[KeyVar]); v != "" {
 			return Key{value: v, Source: path}, nil
@@ -49,10 +49,20 @@ func BaseURL(root string) string {
 	if v := os.Getenv("ANTHROPIC_BASE_URL"); v != "" {
 		return v
 	}
-	if env, err := godotenv.Read(filepath.Join(root, ".env")); err == nil {
+	if env, err := readEnv(root); err == nil {
 		return env["ANTHROPIC_BASE_URL"]
 	}
 	return ""
+}
+
+// readEnv parses root/.env, read as every workspace file is (ReadFile): a
+// FIFO or a link to /dev/zero there is refused, not waited on.
+func readEnv(root string) (map[string]string, error) {
+	data, err := ReadFile(root, EnvPath(root))
+	if err != nil {
+		return nil, err
+	}
+	return godotenv.UnmarshalBytes(data)
 }
 
 // EnvNotIgnoredMessage is the warning for a .env that git would commit.
@@ -61,8 +71,7 @@ const EnvNotIgnoredMessage = ".env holds a key (" + KeyVar + " or " + AdminKeyVa
 // EnvNotIgnored reports a .env at root that holds a key while git does not
 // ignore it: it would be committed.
 func EnvNotIgnored(root string) bool {
-	path := filepath.Join(root, ".env")
-	env, err := godotenv.Read(path)
+	env, err := readEnv(root)
 	if err != nil || env[KeyVar] == "" && env[AdminKeyVar] == "" {
 		return false
 	}
@@ -81,7 +90,7 @@ func EnvNotIgnored(root string) bool {
 }
 
 func gitignoreMentions(root string) bool {
-	data, err := os.ReadFile(filepath.Join(root, ".gitignore"))
+	data, err := ReadFile(root, filepath.Join(root, ".gitignore"))
 	if err != nil {
 		return false
 	}

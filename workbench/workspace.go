@@ -4,8 +4,10 @@ package workbench
 // its config, and the files a prompt may read).
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -53,13 +55,13 @@ type Workspace struct {
 func Open(root string, counter promptfile.TokenCounter) (*Workspace, error) {
 	w := &Workspace{Root: root, Counter: counter, Catalog: promptfile.DefaultCatalog(), Config: &promptfile.Config{}}
 	path := filepath.Join(root, ConfigName)
-	src, err := os.ReadFile(path)
+	src, err := ReadFile(root, path)
 	switch {
-	case os.IsNotExist(err):
+	case errors.Is(err, fs.ErrNotExist):
 		w.calibrate()
 		return w, nil
 	case err != nil:
-		return w, fmt.Errorf("reading %s: %w", path, err)
+		return w, err
 	}
 	w.SetConfig(path, src)
 	return w, nil
@@ -102,38 +104,107 @@ func (w *Workspace) Engine(read func(string) ([]byte, error)) *promptfile.Worksp
 	return &promptfile.Workspace{Catalog: w.Catalog, Config: w.Config, Root: w.Root, ReadFile: read, Counter: w.Counter}
 }
 
-// ReadFile reads a file a prompt names. It refuses files above
-// promptfile.MaxIncludeBytes and symbolic links that lead out of root.
+// MaxFileBytes is the most ReadFile reads of one workspace file.
+const MaxFileBytes = promptfile.MaxIncludeBytes
+
+// Why a workspace file is refused; errors.Is finds them inside the
+// *fs.PathError that ReadFile and OpenFile return.
+var (
+	ErrNotRegular = errors.New("not a regular file")
+	ErrOutside    = errors.New("outside the workspace")
+)
+
+// ReadFile reads a workspace file (a prompt, an include, the config, .env,
+// a tests file): the one way claude-ls reads what a repository holds. See
+// OpenFile for what it refuses; above MaxFileBytes it returns an error
+// wrapping promptfile.ErrTooLarge without reading.
 func ReadFile(root, path string) ([]byte, error) {
-	real, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return nil, err
-	}
-	if rr, err := filepath.EvalSymlinks(root); err == nil {
-		if rel, err := filepath.Rel(rr, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return nil, fmt.Errorf("%s leads outside the workspace", path)
-		}
-	}
-	f, err := os.Open(real)
+	f, fi, err := OpenFile(root, path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
+	if fi.Size() > MaxFileBytes {
+		return nil, tooLarge(path, fi.Size())
+	}
+	// The file may grow after the check: never read past the limit.
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
 	if err != nil {
-		return nil, err
+		return nil, &fs.PathError{Op: "read", Path: path, Err: err}
 	}
-	if fi.IsDir() {
-		return nil, fmt.Errorf("%s is a folder", path)
+	if len(data) > MaxFileBytes {
+		return nil, tooLarge(path, int64(len(data)))
 	}
-	if fi.Size() > promptfile.MaxIncludeBytes {
-		return nil, promptfile.ErrTooLarge
+	return data, nil
+}
+
+func tooLarge(path string, size int64) error {
+	return &fs.PathError{Op: "refusing", Path: path,
+		Err: fmt.Errorf("%w: %d MiB, the limit is %d MiB", promptfile.ErrTooLarge, size>>20, MaxFileBytes>>20)}
+}
+
+// OpenFile opens a workspace file for reading, without ever blocking: it
+// refuses anything but a regular file (a FIFO, a device such as /dev/zero
+// or /dev/stdin, a socket, a folder) before opening it, and refuses a path
+// whose symbolic links lead outside root (when root is not empty). Errors
+// are *fs.PathError naming path and the reason; a missing file is
+// fs.ErrNotExist. Records, which may be large, are read this way too.
+func OpenFile(root, path string) (*os.File, fs.FileInfo, error) {
+	refuse := func(err error) (*os.File, fs.FileInfo, error) {
+		return nil, nil, &fs.PathError{Op: "refusing", Path: path, Err: err}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, promptfile.MaxIncludeBytes+1))
-	if err == nil && len(data) > promptfile.MaxIncludeBytes {
-		return nil, promptfile.ErrTooLarge
+	fi, err := os.Stat(path) // stat never waits on a FIFO
+	if err != nil {
+		return nil, nil, err
 	}
-	return data, err
+	if !fi.Mode().IsRegular() {
+		return refuse(fmt.Errorf("%w: it is %s", ErrNotRegular, fileKind(fi.Mode())))
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if real, err = filepath.Abs(real); err != nil {
+		return nil, nil, err
+	}
+	if root != "" {
+		rr, err := filepath.EvalSymlinks(root)
+		if err != nil {
+			rr = root
+		}
+		rr, _ = filepath.Abs(rr)
+		if rel, err := filepath.Rel(rr, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return refuse(fmt.Errorf("%w: it leads to %s, outside %s", ErrOutside, real, rr))
+		}
+	}
+	f, err := os.OpenFile(real, os.O_RDONLY|openFlags, 0)
+	if err != nil {
+		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: errors.Unwrap(err)}
+	}
+	// What was opened may not be what was checked (swapped meanwhile).
+	ofi, err := f.Stat()
+	if err != nil || !ofi.Mode().IsRegular() || !os.SameFile(fi, ofi) {
+		f.Close()
+		return refuse(fmt.Errorf("%w: it changed while it was opened", ErrNotRegular))
+	}
+	return f, ofi, nil
+}
+
+// fileKind names a non-regular file for a message.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a folder"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "not a regular file (" + m.Type().String() + ")"
 }
 
 // Reader reads workspace files for the engine.
@@ -143,7 +214,7 @@ func (w *Workspace) Reader() func(string) ([]byte, error) {
 
 // AnalyzeFile reads, parses and analyzes one prompt file.
 func (w *Workspace) AnalyzeFile(path string, opts promptfile.Options) (*promptfile.Result, error) {
-	src, err := os.ReadFile(path)
+	src, err := ReadFile(w.Root, path)
 	if err != nil {
 		return nil, err
 	}

@@ -128,7 +128,7 @@ func (a *analysis) toolInput(rb *RenderedBlock) json.RawMessage {
 func (a *analysis) checkToolTurns() {
 	names := a.toolNames()
 	calls := map[string]*ToolTurn{} // every call, by id
-	var open []*ToolTurn           // calls of the last assistant message still without a result
+	var open []*ToolTurn            // calls of the last assistant message still without a result
 	answered := map[string]bool{}
 	unanswered := func() {
 		for _, c := range open {

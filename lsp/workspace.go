@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -101,7 +102,7 @@ func (s *Server) workspaceAt(root string) *workspaceState {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(root, p)
 		}
-		if src, err := os.ReadFile(p); err == nil {
+		if src, err := workbench.ReadFile("", p); err == nil { // the user's own setting: any regular file
 			ws.SetConfig(p, src)
 		} else {
 			s.log.Warn("configPath", "path", p, "error", err)
@@ -257,9 +258,13 @@ func (s *Server) checkDisk(ctx context.Context, paths []string) {
 		if _, open := s.document(u); open {
 			continue
 		}
-		src, err := os.ReadFile(p)
-		if err != nil {
+		src, err := workbench.ReadFile(s.rootFor(p), p) // never waits: FIFOs and devices are refused
+		if errors.Is(err, fs.ErrNotExist) {
 			s.forgetDisk(ctx, p)
+			continue
+		}
+		if err != nil {
+			s.publishRefused(ctx, p, err)
 			continue
 		}
 		w := s.workspaceFor(p)
@@ -280,6 +285,23 @@ func (s *Server) checkDisk(ctx context.Context, paths []string) {
 	}
 }
 
+// publishRefused shows on a file why it is not read (a FIFO, a device, a
+// link out of the workspace, too large).
+func (s *Server) publishRefused(ctx context.Context, p string, err error) {
+	s.log.Warn("file refused", "path", p, "error", err)
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		msg = pe.Err.Error()
+	}
+	s.mu.Lock()
+	s.diskResults[p] = true
+	delete(s.diskReads, p)
+	s.mu.Unlock()
+	s.publishDisk(ctx, uri.File(p), promptfile.Parse(nil), []promptfile.Diagnostic{{Code: "file-refused", Severity: promptfile.Error,
+		Message: "claude-ls does not read this file: " + msg}})
+}
+
 // forgetDisk clears a deleted prompt's problems.
 func (s *Server) forgetDisk(ctx context.Context, p string) {
 	s.mu.Lock()
@@ -294,8 +316,12 @@ func (s *Server) forgetDisk(ctx context.Context, p string) {
 
 // publishConfigProblems shows the workspace config's errors on the config file.
 func (s *Server) publishConfigProblems(ctx context.Context, path string) {
-	src, err := os.ReadFile(path)
+	src, err := workbench.ReadFile(s.rootFor(path), path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return
+	}
 	if err != nil {
+		s.publishRefused(ctx, path, err)
 		return
 	}
 	cfg, errs := promptfile.ParseConfig(src)

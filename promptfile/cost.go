@@ -10,6 +10,9 @@ type Usage struct {
 	CacheWrite1h int64 `json:"cache_write_1h_tokens"` // input tokens written to the 1-hour cache
 	CacheRead    int64 `json:"cache_read_tokens"`     // input tokens read from the cache
 	Output       int64 `json:"output_tokens"`
+	// ServerTools counts the server tools' uses (web searches are priced
+	// per use, beside the tokens: servertools.go).
+	ServerTools ServerToolUsage `json:"server_tool_use,omitzero"`
 }
 
 // UnmarshalJSON also reads records written before the 5m/1h split, whose
@@ -33,7 +36,7 @@ func (u *Usage) UnmarshalJSON(data []byte) error {
 // Plus is the sum of two usages.
 func (u Usage) Plus(v Usage) Usage {
 	return Usage{Input: u.Input + v.Input, CacheWrite5m: u.CacheWrite5m + v.CacheWrite5m, CacheWrite1h: u.CacheWrite1h + v.CacheWrite1h,
-		CacheRead: u.CacheRead + v.CacheRead, Output: u.Output + v.Output}
+		CacheRead: u.CacheRead + v.CacheRead, Output: u.Output + v.Output, ServerTools: u.ServerTools.Plus(v.ServerTools)}
 }
 
 // CacheWrite is every input token written to the cache, whatever its TTL.
@@ -62,7 +65,8 @@ func (m *Model) Cost(u Usage, batch bool) USD {
 		CostOf(u.CacheWrite5m, in, k(orDefault(p.CacheWrite5m, defaultCacheWrite5m))) +
 		CostOf(u.CacheWrite1h, in, k(orDefault(p.CacheWrite1h, defaultCacheWrite1h))) +
 		CostOf(u.CacheRead, in, k(orDefault(p.CacheRead, defaultCacheRead))) +
-		CostOf(u.Output, out, k(MultiplierOne))
+		CostOf(u.Output, out, k(MultiplierOne)) +
+		u.ServerTools.Cost() // per-use fees: no batch discount
 }
 
 // orDefault protects models built by hand (not through a Catalog) whose

@@ -28,8 +28,11 @@ func TestCostUsage(t *testing.T) {
 		want  string
 	}{
 		// 2000×$3 + 1000×$3×1.25 + 500×$3×2 + 4000×$3×0.1 + 300×$15, per MTok
-		{"claude-sonnet-4-6", Usage{2000, 1000, 500, 4000, 300}, false, "0.01845"},
-		{"claude-sonnet-4-6", Usage{2000, 1000, 500, 4000, 300}, true, "0.009225"},
+		{"claude-sonnet-4-6", Usage{Input: 2000, CacheWrite5m: 1000, CacheWrite1h: 500, CacheRead: 4000, Output: 300}, false, "0.01845"},
+		{"claude-sonnet-4-6", Usage{Input: 2000, CacheWrite5m: 1000, CacheWrite1h: 500, CacheRead: 4000, Output: 300}, true, "0.009225"},
+		// 3 web searches at $10 per 1,000, not discounted in a batch.
+		{"claude-sonnet-4-6", Usage{Output: 1000, ServerTools: ServerToolUsage{WebSearchRequests: 3}}, false, "0.045"},
+		{"claude-sonnet-4-6", Usage{Output: 1000, ServerTools: ServerToolUsage{WebSearchRequests: 3}}, true, "0.0375"},
 		{"claude-haiku-4-5", Usage{CacheWrite1h: 10_000}, false, "0.02"},
 		{"claude-opus-5-5", Usage{CacheRead: 1_000_000}, false, "0.2"}, // 0.05× of $4
 		{"claude-sonnet-5-5", Usage{CacheRead: 1_000_000}, false, "0.1"},

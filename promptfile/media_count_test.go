@@ -158,3 +158,20 @@ func hasCode(r *Result, code, part string) bool {
 	}
 	return false
 }
+
+// TestServerToolCost: the cost line of declared server tools, an upper
+// bound from max_uses.
+func TestServerToolCost(t *testing.T) {
+	res := analyzeFiles(t, "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\ntools:\n  - {type: web_search_20260318, max_uses: 5}\n  - {type: code_execution_20260521}\n---\nuser:\nhi\n", nil)
+	e := ServerToolCost(res.Request)
+	if len(e.Tools) != 2 || e.MaxUSD.Decimal() != "0.05" || e.Unbounded {
+		t.Fatalf("estimate: %+v", e)
+	}
+	if s := e.String(); !strings.Contains(s, "web search ≤ $0.05 (5 uses at $10") || !strings.Contains(s, "code execution $0.05 per container hour") {
+		t.Errorf("line: %s", s)
+	}
+	res = analyzeFiles(t, "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\ntools:\n  - {type: web_search_20260318}\n---\nuser:\nhi\n", nil)
+	if e := ServerToolCost(res.Request); !e.Unbounded || !strings.Contains(e.String(), "no upper bound") {
+		t.Errorf("without max_uses: %+v %s", e, e.String())
+	}
+}

@@ -157,11 +157,11 @@ func (e ServerToolEstimate) String() string {
 		t := u.Tool
 		switch {
 		case t.PerThousandUses > 0 && u.MaxUses > 0:
-			parts = append(parts, t.What+" ≤ "+(t.PerThousandUses*USD(u.MaxUses)/1000).String()+" ("+itoa(u.MaxUses)+" uses at "+t.PerThousandUses.String()+" per 1,000)")
+			parts = append(parts, t.What+" ≤ "+dollars(t.PerThousandUses*USD(u.MaxUses)/1000)+" ("+itoa(u.MaxUses)+" uses at "+dollars(t.PerThousandUses)+" per 1,000)")
 		case t.PerThousandUses > 0:
-			parts = append(parts, t.What+" "+t.PerThousandUses.String()+" per 1,000 uses (no max_uses: no upper bound)")
+			parts = append(parts, t.What+" "+dollars(t.PerThousandUses)+" per 1,000 uses (no max_uses: no upper bound)")
 		case t.PerContainerHour > 0:
-			parts = append(parts, t.What+" "+t.PerContainerHour.String()+" per container hour ("+t.FreeHoursNote+")")
+			parts = append(parts, t.What+" "+dollars(t.PerContainerHour)+" per container hour ("+t.FreeHoursNote+")")
 		default:
 			parts = append(parts, t.What)
 		}
@@ -188,3 +188,6 @@ func (s ServerToolUsage) Cost() USD {
 	st, _ := LookupServerTool("web_search_20260318")
 	return st.PerThousandUses * USD(s.WebSearchRequests) / 1000
 }
+
+// dollars writes an amount with its exact decimals: $0.05, $10.
+func dollars(u USD) string { return "$" + u.Decimal() }

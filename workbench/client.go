@@ -223,6 +223,9 @@ func usageOf(u anthropic.Usage) promptfile.Usage {
 	if rest := u.CacheCreationInputTokens - out.CacheWrite(); rest > 0 {
 		out.CacheWrite5m += rest
 	}
+	// Server tools' uses, priced per use (web search) by promptfile.
+	out.ServerTools = promptfile.ServerToolUsage{WebSearchRequests: u.ServerToolUse.WebSearchRequests,
+		WebFetchRequests: u.ServerToolUse.WebFetchRequests}
 	return out
 }
 

@@ -46,6 +46,14 @@ type Usage struct {
 	CacheReadInputTokens     int `json:"cache_read_input_tokens"`
 	// CacheCreation splits the cache writes by TTL, as the API reports them.
 	CacheCreation *CacheCreation `json:"cache_creation,omitempty"`
+	// ServerToolUse counts server tools' uses, as the API reports them.
+	ServerToolUse *ServerToolUse `json:"server_tool_use,omitempty"`
+}
+
+// ServerToolUse is usage.server_tool_use.
+type ServerToolUse struct {
+	WebSearchRequests int `json:"web_search_requests"`
+	WebFetchRequests  int `json:"web_fetch_requests"`
 }
 
 // CacheCreation is the 5-minute / 1-hour split of cache writes.
@@ -259,9 +267,13 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request, body []byte, r
 		}
 	}
 	send("content_block_stop", map[string]any{"type": "content_block_stop", "index": 0})
+	delta := map[string]any{"output_tokens": usage.OutputTokens, "input_tokens": usage.InputTokens,
+		"cache_creation_input_tokens": usage.CacheCreationInputTokens, "cache_read_input_tokens": usage.CacheReadInputTokens}
+	if usage.ServerToolUse != nil {
+		delta["server_tool_use"] = usage.ServerToolUse
+	}
 	send("message_delta", map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": stop, "stop_sequence": nil},
-		"usage": map[string]int{"output_tokens": usage.OutputTokens, "input_tokens": usage.InputTokens,
-			"cache_creation_input_tokens": usage.CacheCreationInputTokens, "cache_read_input_tokens": usage.CacheReadInputTokens}})
+		"usage": delta})
 	send("message_stop", map[string]string{"type": "message_stop"})
 }
 

@@ -22,6 +22,9 @@ import (
 // Without emacs or eglot the test is skipped, unless CI is set: then it
 // fails (.ci/run installs emacs-nox and elpa-eglot).
 func TestEmacsEglot(t *testing.T) {
+	if testing.Short() {
+		t.Skip("Emacs end-to-end test; skipped with -short")
+	}
 	emacs, err := exec.LookPath("emacs")
 	if err == nil {
 		err = exec.Command(emacs, "--batch", "-q", "--eval", "(require 'eglot)").Run()

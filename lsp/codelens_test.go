@@ -69,8 +69,20 @@ func TestCodeLensSummarizesTheRequest(t *testing.T) {
 	}
 }
 
-func TestCodeLensWithACacheShowsFirstAndLaterRuns(t *testing.T) {
+// TestCodeLensBelowCacheMinimumShowsNoSaving: the feature prompt is far
+// below claude-sonnet-4-6's cache minimum, so the lens promises no saving.
+func TestCodeLensBelowCacheMinimumShowsNoSaving(t *testing.T) {
 	c := newTestClient(t, featureFiles(featurePrompt))
+	openSettled(c, "a.prompt")
+	if got := onlyLens(t, c, "a.prompt"); strings.Contains(got, "cached") {
+		t.Errorf("lens %q shows a cache saving", got)
+	}
+}
+
+func TestCodeLensWithACacheShowsFirstAndLaterRuns(t *testing.T) {
+	files := featureFiles(featurePrompt)
+	files[".claude-ls.yaml"] = cachingAnyPrefix
+	c := newTestClient(t, files)
 	openSettled(c, "a.prompt")
 	cost := engineResult(t, c, "a.prompt").Tokens.Cost
 	got := onlyLens(t, c, "a.prompt")

@@ -127,7 +127,8 @@ func TestCompletionFrontMatterKeys(t *testing.T) {
 	if d, _ := temp.Detail.Get(); d != "Randomness of the reply, 0 to 1" {
 		t.Errorf("temperature detail = %q", d)
 	}
-	if got := text(temp.Documentation); got != promptfile.KeyDocs["temperature"] {
+	if spec, _ := promptfile.LookupKey("temperature"); text(temp.Documentation) != spec.Doc {
+		got := text(temp.Documentation)
 		t.Errorf("temperature documentation = %q", got)
 	}
 	if e := complEdit(t, temp); e.NewText != "temperature: " || e.Range != complRange(c, u, "thi") {

@@ -119,7 +119,9 @@ func hoverBlock(r *promptfile.Result, b *promptfile.Block) string {
 			ttl = "1 hour"
 		}
 		fmt.Fprintf(&sb, "\n\n**Cache breakpoint** (%s): the request up to the end of this block (tools, system, earlier messages) is %s", ttl, approxTokens(bp.Tokens))
-		if m := r.Model; m != nil {
+		if m := r.Model; m != nil && bp.Uncached {
+			fmt.Fprintf(&sb, "\n- will not be cached: the minimum for `%s` is %s tokens, so every run pays %s for it", m.ID, promptfile.GroupDigits(m.CacheMinTokens), bp.Write)
+		} else if m != nil {
 			mult := m.Pricing.CacheWrite5m
 			if bp.TTL == "1h" {
 				mult = m.Pricing.CacheWrite1h
@@ -267,6 +269,28 @@ func writeModelCard(sb *strings.Builder, m *promptfile.Model) {
 		prefill = "yes"
 	}
 	fmt.Fprintf(sb, "\n- Prefill (a final `assistant:` block): %s", prefill)
+	if m.CacheMinTokens > 0 {
+		fmt.Fprintf(sb, "\n- Cache minimum: %s tokens (a shorter prefix is not cached)", promptfile.GroupDigits(m.CacheMinTokens))
+	}
+	effort := "none"
+	if len(m.Effort) > 0 {
+		effort = "`" + strings.Join(m.Effort, "`, `") + "`"
+	}
+	fmt.Fprintf(sb, "\n- Effort: %s", effort)
+	structured := "no"
+	if m.StructuredOutputs {
+		structured = "yes"
+	}
+	fmt.Fprintf(sb, "\n- Structured outputs (`format`): %s", structured)
+	if len(m.RefusesToolChoice) > 0 {
+		fmt.Fprintf(sb, "\n- Refuses `tool_choice` types: `%s`", strings.Join(m.RefusesToolChoice, "`, `"))
+	}
+	if m.RetiresOn != "" {
+		fmt.Fprintf(sb, "\n- **Retires on %s**", m.RetiresOn)
+		if m.Successor != "" {
+			fmt.Fprintf(sb, " → `%s`", m.Successor)
+		}
+	}
 }
 
 // thinkingModes lists the thinking types a model takes.
@@ -344,7 +368,12 @@ func hoverVar(f *promptfile.File, r *promptfile.Result, name string) string {
 	if len(inTests) > 0 && (def != nil || firstFound) {
 		sb.WriteString("\n- test cases:\n" + strings.Join(inTests, "\n"))
 	}
-	uses := len(f.FindVar(name).Uses)
+	uses := 0
+	for _, ref := range f.VarRefs(name) { // the query find-references uses
+		if ref.Kind == promptfile.VarRefUse {
+			uses++
+		}
+	}
 	switch {
 	case uses == 0:
 		sb.WriteString("\n\nNot used in the text.")
@@ -391,15 +420,16 @@ func showValue(v string) string {
 	return out
 }
 
-// hoverKey shows a front matter key's documentation and valid range.
+// hoverKey shows a front matter key's documentation and valid range, from
+// the engine's registry of keys.
 func hoverKey(r *promptfile.Result, key string, e *promptfile.Entry) string {
-	doc, ok := promptfile.KeyDocs[key]
+	spec, ok := promptfile.LookupKey(key)
 	if !ok {
 		return ""
 	}
 	var sb strings.Builder
-	fmt.Fprintf(&sb, "**`%s`**\n\n%s", key, doc)
-	if v := keyRange(r, key); v != "" {
+	fmt.Fprintf(&sb, "**`%s`**\n\n%s", key, spec.Doc)
+	if v := spec.Range(r); v != "" {
 		sb.WriteString("\n\nValid: " + v)
 	}
 	if key == "system" && e != nil {
@@ -416,56 +446,6 @@ func hoverKey(r *promptfile.Result, key string, e *promptfile.Entry) string {
 		}
 	}
 	return sb.String()
-}
-
-// keyRange is the valid range of a key, for this file's model where it matters.
-func keyRange(r *promptfile.Result, key string) string {
-	m := r.Model
-	legacy := "; only with `anthropic_version: " + promptfile.VersionLegacy + "`"
-	switch key {
-	case "model":
-		return "an id, alias or dated id of a known model, or one added under `models:` in `.claude-ls.yaml`"
-	case "max_tokens":
-		if m != nil {
-			return fmt.Sprintf("an integer from 1 to %s (`%s`'s output limit)", promptfile.GroupDigits(m.MaxOutput), m.ID)
-		}
-		return "an integer >= 1, at most the model's output limit"
-	case "temperature", "top_p":
-		return "a number from 0 to 1" + legacy
-	case "top_k":
-		return "an integer >= 0" + legacy
-	case "stop_sequences":
-		return "a list of strings"
-	case "system", "name", "description":
-		return "a string"
-	case "thinking":
-		v := "`{type: enabled, budget_tokens: N}` with 1,024 <= N < max_tokens"
-		if r.MaxTokens > 1024 {
-			v += fmt.Sprintf(" (here up to %s)", promptfile.GroupDigits(r.MaxTokens-1))
-		} else if r.MaxTokens > 0 {
-			v += " (max_tokens must be above 1,024 for it)"
-		}
-		v += ", `{type: adaptive}` or `{type: disabled}`"
-		if m != nil {
-			v += fmt.Sprintf("; `%s` takes %s", m.ID, thinkingModes(m))
-		}
-		return v
-	case "tools":
-		return "a list of `{name, description, input_schema}`"
-	case "tool_choice":
-		return "`{type: auto}`, `{type: any}`, `{type: tool, name: NAME}` or `{type: none}`"
-	case "metadata":
-		return "`{user_id: ID}`"
-	case "service_tier":
-		return "`auto` or `standard_only`"
-	case "anthropic_version":
-		return "`" + promptfile.VersionCurrent + "` (default) or `" + promptfile.VersionLegacy + "`"
-	case "vars":
-		return "a map of variable names (letters, digits, `_` and `-`) to text"
-	case "tests":
-		return "a list of maps of variable values (with optional `name` and `expect`), or `{file: cases.csv}` (or `.jsonl`)"
-	}
-	return ""
 }
 
 // hoverInclude shows an included file's size and tokens.

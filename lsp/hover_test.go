@@ -70,6 +70,10 @@ func engineResult(t *testing.T, c *testClient, name string) *promptfile.Result {
 	src := c.texts[c.uri(name)]
 	c.mu.Unlock()
 	ws := &promptfile.Workspace{Root: c.dir, Counter: featureCounters, ReadFile: os.ReadFile}
+	if cfg, err := os.ReadFile(filepath.Join(c.dir, ".claude-ls.yaml")); err == nil {
+		ws.Config, _ = promptfile.ParseConfig(cfg)
+		ws.Catalog = ws.Config.Catalog(nil)
+	}
 	return promptfile.Analyze(promptfile.Parse([]byte(src)), ws, promptfile.Options{Path: filepath.Join(c.dir, name)})
 }
 
@@ -139,8 +143,14 @@ func TestHoverRoleLineShowsTheBlocksTokensAndCost(t *testing.T) {
 	}
 }
 
+// cachingAnyPrefix is a workspace config that lets claude-sonnet-4-6 cache
+// any prefix, so that the small feature prompt shows cache figures.
+const cachingAnyPrefix = "models:\n  - id: claude-sonnet-4-6\n    cache_min_tokens: 0\n"
+
 func TestHoverCachedBlockShowsWriteAndReadOfThePrefix(t *testing.T) {
-	c := newTestClient(t, featureFiles(featurePrompt))
+	files := featureFiles(featurePrompt)
+	files[".claude-ls.yaml"] = cachingAnyPrefix
+	c := newTestClient(t, files)
 	openSettled(c, "a.prompt")
 	want := engineResult(t, c, "a.prompt")
 	bp, ok := want.BreakpointAt(want.File.Blocks[0])
@@ -164,8 +174,29 @@ func TestHoverCachedBlockShowsWriteAndReadOfThePrefix(t *testing.T) {
 	wantContains(t, "hover on system: cache=1h", md, "(1 hour)", "(2 × input)")
 }
 
-func TestHoverModelShowsItsCardAndTheOtherModels(t *testing.T) {
+// TestHoverBreakpointBelowCacheMinimum: the feature prompt's system prompt
+// is far below claude-sonnet-4-6's 1,024-token minimum: no saving is shown.
+func TestHoverBreakpointBelowCacheMinimum(t *testing.T) {
 	c := newTestClient(t, featureFiles(featurePrompt))
+	openSettled(c, "a.prompt")
+	want := engineResult(t, c, "a.prompt")
+	bp, _ := want.BreakpointAt(want.File.Blocks[0])
+	md, _ := hoverAtMarker(t, c, "a.prompt", "system")
+	wantContains(t, "hover on an uncached breakpoint", md,
+		"- will not be cached: the minimum for `claude-sonnet-4-6` is 1,024 tokens, so every run pays "+bp.Write.String())
+	if strings.Contains(md, "later runs read it") {
+		t.Errorf("hover promises a cache read:\n%s", md)
+	}
+	md, _ = hoverAtMarker(t, c, "a.prompt", "sonnet")
+	if strings.Contains(md, "with its cache") {
+		t.Errorf("model hover promises a cache saving:\n%s", md)
+	}
+}
+
+func TestHoverModelShowsItsCardAndTheOtherModels(t *testing.T) {
+	files := featureFiles(featurePrompt)
+	files[".claude-ls.yaml"] = cachingAnyPrefix
+	c := newTestClient(t, files)
 	openSettled(c, "a.prompt")
 	md, r := hoverAtMarker(t, c, "a.prompt", "sonnet")
 	if want := rangeOf(c, "a.prompt", "claude-sonnet-4-6"); r != want {
@@ -247,13 +278,13 @@ func TestHoverFrontMatterKeyShowsItsDocumentationAndRange(t *testing.T) {
 	openSettled(c, "a.prompt")
 	md, r := hoverAtMarker(t, c, "a.prompt", "max_tokens")
 	wantContains(t, "hover on max_tokens", md,
-		"**`max_tokens`**", promptfile.KeyDocs["max_tokens"],
+		"**`max_tokens`**", keyDoc("max_tokens"),
 		"Valid: an integer from 1 to 128,000 (`claude-sonnet-4-6`'s output limit)")
 	if r != rangeOf(c, "a.prompt", "max_tokens") {
 		t.Errorf("range %+v, want the key", r)
 	}
 	md, _ = hoverAtMarker(t, c, "a.prompt", "tests:")
-	wantContains(t, "hover on tests", md, promptfile.KeyDocs["tests"], "Valid: a list of maps")
+	wantContains(t, "hover on tests", md, keyDoc("tests"), "Valid: a list of maps")
 }
 
 func TestHoverIncludeShowsItsSizeAndTokens(t *testing.T) {
@@ -328,7 +359,7 @@ func TestHoverPrefillAndSystemKey(t *testing.T) {
 	wantContains(t, "hover on the final assistant:", md, "**`assistant:`** message 2 of 2 · prefill: the reply continues this text")
 	res := engineResult(t, c, "a.prompt")
 	md, _ = hoverAtMarker(t, c, "a.prompt", "system")
-	wantContains(t, "hover on the system key", md, promptfile.KeyDocs["system"], "This system prompt: ≈ "+promptfile.GroupDigits(res.Blocks[0].Tokens)+" tok · $")
+	wantContains(t, "hover on the system key", md, keyDoc("system"), "This system prompt: ≈ "+promptfile.GroupDigits(res.Blocks[0].Tokens)+" tok · $")
 }
 
 func TestHoverCountsColumnsInUTF8WhenNegotiated(t *testing.T) {
@@ -341,5 +372,24 @@ func TestHoverCountsColumnsInUTF8WhenNegotiated(t *testing.T) {
 	wantContains(t, "hover on {{topic}} in UTF-8 columns", md, "**`{{topic}}`**")
 	if r.Start != p8 || r.End.Character != p8.Character+uint32(len("topic")) {
 		t.Errorf("range %+v, want from %+v in bytes", r, p8)
+	}
+}
+
+func keyDoc(name string) string {
+	spec, _ := promptfile.LookupKey(name)
+	return spec.Doc
+}
+
+// TestHoverVarUsedOnlyInSystemKey: hover counts a variable's uses with the
+// query find-references uses, so a use in the front matter's `system`
+// string counts.
+func TestHoverVarUsedOnlyInSystemKey(t *testing.T) {
+	src := "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\nsystem: \"You teach {{subject}}.\"\nvars:\n  subject: physics\n---\nuser:\nhello\n"
+	c := newTestClient(t, map[string]string{"a.prompt": src})
+	openSettled(c, "a.prompt")
+	md, _ := hoverAtMarker(t, c, "a.prompt", "subject: physics")
+	wantContains(t, "hover on a variable used in system", md, "Used once; the editor counts it with the default.")
+	if strings.Contains(md, "Not used") {
+		t.Errorf("hover says the variable is not used:\n%s", md)
 	}
 }

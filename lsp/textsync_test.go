@@ -16,7 +16,7 @@ max_tokens: 1024
 vars:
   topic: tides
 ---
-system: cache
+system:
 You are a patient teacher.
 
 user:

@@ -18,7 +18,7 @@ func (a *analysis) checkVerdicts() {
 			last = rb
 		}
 	}
-	if messages == 0 && !a.yamlBroken() {
+	if messages == 0 && !a.yamlBroken() && !a.has("var-undefined") { // a value may fill the block
 		end := len(a.f.Src)
 		a.errorf("no-message", a.headerSpan(), "no message: the API needs at least one `user:` message",
 			Fix{Title: "Add a `user:` message", Edits: []Edit{{Span: Span{end, end}, NewText: a.lineBreakBefore(end) + "user:\n"}}})
@@ -28,6 +28,16 @@ func (a *analysis) checkVerdicts() {
 	}
 	a.checkCacheOrder()
 	a.checkCacheMinimum()
+}
+
+// has reports a diagnostic with this code so far.
+func (a *analysis) has(code string) bool {
+	for _, d := range a.r.Diagnostics {
+		if d.Code == code {
+			return true
+		}
+	}
+	return false
 }
 
 // lineBreakBefore is the line break text inserted at end needs first.

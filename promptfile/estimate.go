@@ -182,8 +182,7 @@ type requestEstimate struct {
 func (e *requestEstimate) tokens(f float64) int { return int(math.Round(f * e.scale)) }
 
 // estimateRendering counts r's blocks, includes and tools for model m.
-// The image and document blocks of the next format issue add their tokens
-// here (see mediaTokens).
+// A block's images and documents count with it (blockMediaTokens).
 func estimateRendering(r *Result, m *Model, count textCounter) *requestEstimate {
 	g := genOf(m)
 	enc, _ := encodingOf(m)
@@ -205,6 +204,9 @@ func estimateRendering(r *Result, m *Model, count textCounter) *requestEstimate 
 	e := &requestEstimate{gen: g, scale: scaleOf(m, g), texts: make([]float64, nt)}
 	for i := range nt {
 		e.texts[i] = g.weigh(&counts[i], byKind)
+		if i < len(r.Blocks) {
+			e.texts[i] += blockMediaTokens(r.Blocks[i], m) // medialimits.go: its images and documents
+		}
 	}
 	if len(tools) > 0 {
 		prompt, _ := toolPromptOf(m, toolChoice(r.Request))
@@ -221,7 +223,6 @@ func estimateRendering(r *Result, m *Model, count textCounter) *requestEstimate 
 		if r.Thinking == "enabled" || r.Thinking == "adaptive" {
 			e.overhead += g.thinking
 		}
-		e.overhead += mediaTokens(r.Request, m)
 	}
 	return e
 }

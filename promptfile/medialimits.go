@@ -222,23 +222,14 @@ func mediaTokensOf(info *MediaInfo, m *Model) int {
 	return info.TextTokens
 }
 
-// mediaTokens is what the request's images and documents add to the
+// blockMediaTokens is what a block's images and documents add to its
 // estimate on m (estimateRendering).
-func mediaTokens(req *Request, m *Model) float64 {
+func blockMediaTokens(rb *RenderedBlock, m *Model) float64 {
 	n := 0
-	var walk func([]ContentBlock)
-	walk = func(cbs []ContentBlock) {
-		for _, cb := range cbs {
-			if cb.Media != nil {
-				n += mediaTokensOf(cb.Media, m)
-			}
-			if cb.ToolResult != nil {
-				walk(cb.ToolResult.Content)
-			}
+	for _, s := range rb.Segments {
+		if s.Media != nil {
+			n += mediaTokensOf(s.Media, m)
 		}
-	}
-	for _, msg := range req.Messages {
-		walk(msg.Content)
 	}
 	return float64(n)
 }

@@ -193,6 +193,9 @@ func printCount(w io.Writer, c countJSON, res *promptfile.Result) {
 		fmt.Fprintf(w, "cache: first run %s (writes %s tokens), later runs %s (reads them)\n", e.CacheWriteUSD, group(c.CachedTokens5m+c.CachedTokens1h), e.CacheReadUSD)
 	}
 	fmt.Fprintf(w, "batch: input %s, output up to %s\n", e.BatchInputUSD, e.BatchOutputMaxUSD)
+	if st := promptfile.ServerToolCost(res.Request); len(st.Tools) > 0 {
+		fmt.Fprintf(w, "server tools (besides tokens): %s\n", st)
+	}
 }
 
 func costText(res *promptfile.Result, u promptfile.USD) string {

@@ -8,6 +8,7 @@ import (
 	"path"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/claude-ls/claude-ls/internal/txtar"
 )
@@ -65,6 +66,12 @@ func analyzeArchive(t testing.TB, ar *txtar.Archive) *Result {
 			opts.Test = arg
 		case "model":
 			opts.Model = arg
+		case "today": // the day models' lifecycles are judged on
+			day, err := time.Parse(time.DateOnly, arg)
+			if err != nil {
+				t.Fatalf("option %q: %v", line, err)
+			}
+			ws.Now = func() time.Time { return day }
 		default:
 			t.Fatalf("unknown option %q", line)
 		}

@@ -81,7 +81,7 @@ func modelOf(r *Result) *Model {
 // come in the order the request carries them.
 var frontKeys = []*KeySpec{
 	{Name: "model", Sent: SentInBody,
-		Doc: "The model that answers: an id, alias or dated id (e.g. `claude-sonnet-4-6`). Required unless the workspace config sets `default_model`.",
+		Doc:       "The model that answers: an id, alias or dated id (e.g. `claude-sonnet-4-6`). Required unless the workspace config sets `default_model`.",
 		rangeText: fixed("an id, alias or dated id of a known model, or one added under `models:` in `.claude-ls.yaml`")},
 	{Name: "max_tokens", Sent: SentInBody,
 		Doc: "The most tokens the reply may have: an integer from 1 to the model's output limit. Required by the API; when absent the configured `default_max_tokens` is used.",

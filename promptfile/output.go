@@ -26,7 +26,7 @@ func (a *analysis) readOutputConfig() {
 	}
 	var effortNode, formatNode *yaml.Node
 	var effortEntry, formatEntry *Entry // the short form's entries, for fixes
-	wrapped := false                     // format must be {type: json_schema, schema}
+	wrapped := false                    // format must be {type: json_schema, schema}
 	switch {
 	case oc != nil:
 		for _, e := range []*Entry{effort, format} {

@@ -405,3 +405,41 @@ func TestCodeActionNothingToDo(t *testing.T) {
 		t.Errorf("unopened document: %q", caTitles(got))
 	}
 }
+
+// TestCodeActionOutputFormatToFormat: the deprecated key's warning offers
+// the rename, and the renamed file is clean.
+func TestCodeActionOutputFormatToFormat(t *testing.T) {
+	src := "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\noutput_format:\n  type: object\n  properties:\n    a: {type: string}\n  additionalProperties: false\n---\nuser:\nhi\n"
+	c := newTestClient(t, nil)
+	u := c.open("f.prompt", src)
+	if p := c.waitVersion(u, 1); !slices.Contains(codes(p), "output-format-deprecated") {
+		t.Fatalf("diagnostics: %s", describe(p))
+	}
+	a := caFind(t, caActions(c, u, "output_format"), "Rename to `format`")
+	caCheck(t, a, "output-format-deprecated", true)
+	got := caApply(t, c, a.Edit)[u]
+	if want := strings.Replace(src, "output_format:", "format:", 1); got != want {
+		t.Errorf("applied:\n%s\nwant:\n%s", got, want)
+	}
+	if p := caSend(c, u, got); len(p.Diagnostics) != 0 {
+		t.Errorf("after the fix: %s", describe(p))
+	}
+}
+
+// TestCodeActionToolChoiceRefusedByModel: Opus 5.5 refuses tool_choice any;
+// the fix makes it auto.
+func TestCodeActionToolChoiceRefusedByModel(t *testing.T) {
+	src := "---\nmodel: claude-opus-5-5\nmax_tokens: 100\ntools:\n  - name: lookup\n    description: Look up\n    input_schema: {type: object}\ntool_choice: {type: any}\n---\nuser:\nhi\n"
+	c := newTestClient(t, nil)
+	u := c.open("t.prompt", src)
+	c.waitVersion(u, 1)
+	a := caFind(t, caActions(c, u, "any"), "Use `auto`")
+	caCheck(t, a, "tool-choice-model", true)
+	got := caApply(t, c, a.Edit)[u]
+	if want := strings.Replace(src, "{type: any}", "{type: auto}", 1); got != want {
+		t.Errorf("applied:\n%s\nwant:\n%s", got, want)
+	}
+	if p := caSend(c, u, got); len(p.Diagnostics) != 0 {
+		t.Errorf("after the fix: %s", describe(p))
+	}
+}

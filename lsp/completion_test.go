@@ -414,3 +414,29 @@ func TestCompletionOutOfRange(t *testing.T) {
 		t.Errorf("server not answering after out-of-range requests: %q", complLabels(items))
 	}
 }
+
+// TestCompletionEffortFollowsTheModel: effort levels come from the engine's
+// key registry, filtered by what the file's model takes.
+func TestCompletionEffortFollowsTheModel(t *testing.T) {
+	c := newTestClient(t, nil)
+	u := complOpen(c, "e.prompt", "---\nmodel: claude-opus-4-7\nmax_tokens: 100\neffort: \n---\nhi\n")
+	labels := func(items []protocol.CompletionItem) []string {
+		var out []string
+		for _, it := range items {
+			out = append(out, it.Label)
+		}
+		return out
+	}
+	items := completeAt(c, u, c.pos(u, "effort: ", len("effort: ")))
+	if got := labels(items); !slices.Equal(got, []string{"low", "medium", "high", "xhigh", "max"}) {
+		t.Errorf("opus-4-7 effort values = %q", got)
+	}
+	if spec, _ := promptfile.LookupKey("effort"); text(complItem(t, items, "max").Documentation) != spec.Doc {
+		t.Errorf("effort documentation is not the registry's")
+	}
+	complChange(c, u, "claude-opus-4-7", "claude-opus-4-5")
+	items = completeAt(c, u, c.pos(u, "effort: ", len("effort: ")))
+	if got := labels(items); !slices.Equal(got, []string{"low", "medium", "high"}) {
+		t.Errorf("opus-4-5 effort values = %q", got)
+	}
+}

@@ -22,9 +22,9 @@ var triggeredKinds = map[string][]promptfile.CompletionKind{
 	"{": {promptfile.VarCompletion},
 	`"`: {promptfile.PathCompletion},
 	"/": {promptfile.PathCompletion},
-	":": {promptfile.ModelCompletion, promptfile.ValueCompletion, promptfile.AttrCompletion},
-	" ": {promptfile.ModelCompletion, promptfile.ValueCompletion, promptfile.AttrCompletion},
-	"=": {promptfile.AttrCompletion},
+	":": {promptfile.ModelCompletion, promptfile.ValueCompletion, promptfile.AttrCompletion, promptfile.ToolNameCompletion},
+	" ": {promptfile.ModelCompletion, promptfile.ValueCompletion, promptfile.AttrCompletion, promptfile.ToolNameCompletion},
+	"=": {promptfile.AttrCompletion, promptfile.ToolIDCompletion},
 }
 
 // maxPathItems bounds the listing of a large folder.
@@ -37,6 +37,9 @@ var completionKinds = map[promptfile.CompletionKind]protocol.CompletionItemKind{
 	promptfile.RoleCompletion:  protocol.CompletionItemKindKeyword,
 	promptfile.AttrCompletion:  protocol.CompletionItemKindKeyword,
 	promptfile.VarCompletion:   protocol.CompletionItemKindVariable,
+	// tool turns (promptfile/complete_media.go)
+	promptfile.ToolNameCompletion: protocol.CompletionItemKindFunction,
+	promptfile.ToolIDCompletion:   protocol.CompletionItemKindReference,
 }
 
 // Completion proposes front matter keys, model ids, values, role lines,
@@ -180,6 +183,9 @@ func (s *Server) pathItems(d *Document, snap *Snapshot, site promptfile.Completi
 		}
 		if d.path != "" && sameFile(full, d.path) {
 			continue // a prompt does not include itself
+		}
+		if !isDir && !site.PathFits(name) {
+			continue // {{image}} lists images, {{document}} PDFs and .txt
 		}
 		item := protocol.CompletionItem{Label: name, Kind: protocol.CompletionItemKindFile}
 		newText := name + closing

@@ -12,14 +12,16 @@ import (
 type CompletionKind int
 
 const (
-	NoCompletion    CompletionKind = iota
-	KeyCompletion                  // a top-level front matter key, at the start of a front matter line
-	ModelCompletion                // the model id after `model:`
-	ValueCompletion                // the value of a key with a fixed set of values (anthropic_version, effort, service_tier)
-	RoleCompletion                 // a role line, at the start of a body line
-	AttrCompletion                 // a role line's attribute, after its colon
-	VarCompletion                  // a variable name inside {{ }}
-	PathCompletion                 // a path inside {{file "…"}}
+	NoCompletion       CompletionKind = iota
+	KeyCompletion                     // a top-level front matter key, at the start of a front matter line
+	ModelCompletion                   // the model id after `model:`
+	ValueCompletion                   // the value of a key with a fixed set of values (anthropic_version, effort, service_tier)
+	RoleCompletion                    // a role line, at the start of a body line
+	AttrCompletion                    // a role line's attribute, after its colon
+	VarCompletion                     // a variable name inside {{ }}
+	PathCompletion                    // a path inside {{file "…"}}, {{image "…"}} or {{document "…"}}
+	ToolNameCompletion                // a tool's name after `tool_use:` (complete_media.go)
+	ToolIDCompletion                  // a tool call's id after `tool_result: id=`
 )
 
 // CompletionSite is what is being typed at a position and where.
@@ -31,6 +33,9 @@ type CompletionSite struct {
 	Dir     string // PathCompletion: the folder part typed before the word, e.g. "docs/", relative to the prompt
 	Lead    string // text an item needs before it, e.g. the space after a colon the user has not typed
 	Closed  bool   // what follows the word already closes it: `:` after a key, `}}` after a variable, `"` after a path
+	// PathKind is Image or Document for the path of such a line (PathFits
+	// says which files it takes), 0 for an include.
+	PathKind PartKind
 }
 
 // Completion is one proposal for a site.
@@ -77,6 +82,9 @@ func CompletionAt(src []byte, off int) CompletionSite {
 	}
 	if reg == frontRegion {
 		return frontSite(src, ls, off, le)
+	}
+	if site, ok := toolSite(src, ls, off, le); ok { // complete_media.go
+		return site
 	}
 	return bodySite(src, ls, off, le)
 }
@@ -219,7 +227,7 @@ func templateSite(src []byte, ls, off, le int) (CompletionSite, bool) {
 		s.Closed = end < le && src[end] == '"'
 		return s, true
 	}
-	return CompletionSite{}, false
+	return mediaPathSite(src, ls, off, le, rest) // complete_media.go
 }
 
 // frontSite finds a key or a value being typed on a front matter line.
@@ -331,6 +339,8 @@ func Complete(r *Result, cat *Catalog, s CompletionSite) []Completion {
 		}
 	case VarCompletion:
 		out = completeVars(r, s)
+	case ToolNameCompletion, ToolIDCompletion:
+		out = completeTools(r, s) // complete_media.go
 	}
 	for i := range out {
 		c := &out[i]
@@ -576,12 +586,12 @@ func completeRoles(r *Result, s CompletionSite) []Completion {
 		out = append(out, Completion{Label: "system:", Detail: "the system prompt", Sort: "0",
 			Doc: "Starts the system prompt: instructions the model follows for the whole conversation. At most one, before every message. `system: cache` or `system: cache=1h` makes it a cache breakpoint."})
 	}
-	return append(out,
+	return append(append(out,
 		Completion{Label: "user:", Detail: "a user message", Sort: "1",
 			Doc: "Starts a message from the user. The first message must be `user`. `user: cache` makes it a cache breakpoint."},
 		Completion{Label: "assistant:", Detail: "an assistant message (last: a prefill)", Sort: "2",
 			Doc: "Starts a message from the model: an earlier reply, or, as the last block, a prefill the model continues (some models do not take a prefill)."},
-	)
+	), toolTurnCompletions(r)...) // complete_media.go
 }
 
 func completeVars(r *Result, s CompletionSite) []Completion {

@@ -68,6 +68,10 @@ func hoverAt(snap *Snapshot, off int) (string, promptfile.Span, bool) {
 		text = hoverInclude(r, t, read)
 	case promptfile.CommentTarget:
 		text = "A comment: removed before sending, never counted."
+	case promptfile.MediaTarget: // hover_media.go
+		text = hoverMedia(r, t)
+	case promptfile.ToolIDTarget:
+		text = hoverToolID(f, t)
 	}
 	if text == "" {
 		return "", promptfile.Span{}, false

@@ -42,6 +42,13 @@ func definition(res *promptfile.Result, u uri.URI, off int, enc promptfile.Encod
 	if path := includeAt(res, off); path != "" {
 		return &protocol.Location{URI: uri.File(path)}
 	}
+	// hover_media.go: a tool id goes to its call or result, a media line to its file.
+	if span, ok := toolPeerSpan(f, off); ok {
+		return &protocol.Location{URI: u, Range: toRange(f.Map, span, enc)}
+	}
+	if path := mediaPathAt(res, off); path != "" {
+		return &protocol.Location{URI: uri.File(path)}
+	}
 	return nil
 }
 

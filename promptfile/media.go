@@ -280,3 +280,14 @@ func (m *MediaInfo) blockJSON(cache *cacheControl) json.RawMessage {
 	}
 	return mustJSON(b)
 }
+
+// MediaAt is what the analysis read for the image or document line p of a
+// block; nil when there is none.
+func (r *Result) MediaAt(p Part) *MediaInfo {
+	for _, m := range r.Media {
+		if m.Block != nil && m.Part.Span == p.Span {
+			return m
+		}
+	}
+	return nil
+}

@@ -17,6 +17,8 @@ const (
 	TestVarTarget            // a variable's key in a test case
 	IncludeTarget            // the path of {{file "path"}}
 	CommentTarget            // {{! ... }}
+	MediaTarget              // the path of {{image "path"}} or {{document "path"}}
+	ToolIDTarget             // the id on a tool_use: or tool_result: line
 )
 
 // Target is what lies at a position, for hover, definition and completion.
@@ -39,6 +41,9 @@ func (f *File) At(off int) Target {
 			if b.RoleName.Contains(off) {
 				return Target{Kind: RoleTarget, Span: b.RoleName, Name: string(b.Role), Block: b}
 			}
+			if b.Tool != nil && b.Tool.IDSpan.End > 0 && b.Tool.IDSpan.Contains(off) {
+				return Target{Kind: ToolIDTarget, Span: b.Tool.IDSpan, Name: b.Tool.ID, Block: b}
+			}
 			if b.Attr.End > 0 && b.Attr.Contains(off) {
 				return Target{Kind: AttrTarget, Span: b.Attr, Name: b.Cache, Block: b}
 			}
@@ -58,6 +63,8 @@ func (f *File) At(off int) Target {
 				return Target{Kind: IncludeTarget, Span: p.NameSpan, Name: p.Name, Block: b, Part: p}
 			case Comment:
 				return Target{Kind: CommentTarget, Span: p.Span, Block: b, Part: p}
+			case Image, Document:
+				return Target{Kind: MediaTarget, Span: p.NameSpan, Name: p.Name, Block: b, Part: p}
 			}
 		}
 	}

@@ -346,3 +346,17 @@ func (b ContentBlock) blockJSON(cc *cacheControl) json.RawMessage {
 	}
 	return mustJSON(textBlockJSON{Type: "text", Text: b.Text, CacheControl: cc})
 }
+
+// ToolPeer is the other half of the tool turn b: the result of a call, or
+// the call of a result; nil when there is none.
+func (f *File) ToolPeer(b *Block) *Block {
+	if b == nil || b.Tool == nil || b.Tool.ID == "" {
+		return nil
+	}
+	for _, o := range f.Blocks {
+		if o != b && o.Tool != nil && o.Tool.ID == b.Tool.ID && o.Tool.Kind != b.Tool.Kind {
+			return o
+		}
+	}
+	return nil
+}

@@ -1,0 +1,76 @@
+package lsp
+
+import (
+	"bytes"
+	"encoding/base64"
+	"image"
+	"image/png"
+	"strings"
+	"testing"
+)
+
+// twoPagePDF is a two-page PDF with one line of text on each page.
+const twoPagePDF = "JVBERi0xLjQKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFszIDAgUiA1IDAgUl0gL0NvdW50IDIgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCA2MTIgNzkyXSAvQ29udGVudHMgNCAwIFIgL1Jlc291cmNlcyA8PCAvRm9udCA8PCAvRjEgNyAwIFIgPj4gPj4gPj4KZW5kb2JqCjQgMCBvYmoKPDwgL0xlbmd0aCA3MyA+PgpzdHJlYW0KQlQgL0YxIDEyIFRmIDcyIDcyMCBUZCAxNCBUTAooVGlkZSByZXBvcnQ6IGhpZ2ggd2F0ZXIgYXQgMDY6MTIuKSBUaiBUKgpFVAplbmRzdHJlYW0KZW5kb2JqCjUgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCA2MTIgNzkyXSAvQ29udGVudHMgNiAwIFIgL1Jlc291cmNlcyA8PCAvRm9udCA8PCAvRjEgNyAwIFIgPj4gPj4gPj4KZW5kb2JqCjYgMCBvYmoKPDwgL0xlbmd0aCA3NSA+PgpzdHJlYW0KQlQgL0YxIDEyIFRmIDcyIDcyMCBUZCAxNCBUTAooTG93IHdhdGVyIGF0IDEyOjMwIFwoc3ByaW5nIHRpZGVcKS4pIFRqIFQqCkVUCmVuZHN0cmVhbQplbmRvYmoKNyAwIG9iago8PCAvVHlwZSAvRm9udCAvU3VidHlwZSAvVHlwZTEgL0Jhc2VGb250IC9IZWx2ZXRpY2EgPj4KZW5kb2JqCnhyZWYKMCA4CjAwMDAwMDAwMDAgNjU1MzUgZiAKMDAwMDAwMDAwOSAwMDAwMCBuIAowMDAwMDAwMDU4IDAwMDAwIG4gCjAwMDAwMDAxMjEgMDAwMDAgbiAKMDAwMDAwMDI0NyAwMDAwMCBuIAowMDAwMDAwMzcwIDAwMDAwIG4gCjAwMDAwMDA0OTYgMDAwMDAgbiAKMDAwMDAwMDYyMSAwMDAwMCBuIAp0cmFpbGVyCjw8IC9TaXplIDggL1Jvb3QgMSAwIFIgPj4Kc3RhcnR4cmVmCjY5MQolJUVPRgo="
+
+func pngBytes(t *testing.T, w, h int) string {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+const mediaPrompt = `---
+model: claude-sonnet-4-6
+max_tokens: 100
+tools:
+  - {name: get_tide, description: t, input_schema: {type: object}}
+---
+user:
+{{image "shot.png"}}
+{{document "tides.pdf" citations: true}}
+What is high water in Brest?
+
+tool_use: get_tide id=toolu_07
+{port: Brest}
+
+tool_result: id=toolu_07
+06:12
+`
+
+// TestHoverMediaAndToolIDs: an image's size and tokens, a PDF's pages, a
+// tool id's call and result, and go to definition between them.
+func TestHoverMediaAndToolIDs(t *testing.T) {
+	pdf, _ := base64.StdEncoding.DecodeString(twoPagePDF)
+	c := newTestClient(t, map[string]string{"a.prompt": mediaPrompt, "shot.png": pngBytes(t, 2000, 1000), "tides.pdf": string(pdf)})
+	u := openSettled(c, "a.prompt")
+	text, _ := hoverAtMarker(t, c, "a.prompt", "shot.png", 1)
+	// 2000×1000 on Sonnet 4.6: long edge to 1,568 (1568×784), then under
+	// the 1,568-token cap.
+	for _, want := range []string{"**image** `shot.png`", "2000×1000 px", "shrunk by the API to", "tokens (⌈w/28⌉ × ⌈h/28⌉)"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("image hover lacks %q:\n%s", want, text)
+		}
+	}
+	text, _ = hoverAtMarker(t, c, "a.prompt", "tides.pdf", 1)
+	for _, want := range []string{"**PDF** `tides.pdf`", "2 pages", "Citations enabled"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("PDF hover lacks %q:\n%s", want, text)
+		}
+	}
+	text, _ = hoverAtMarker(t, c, "a.prompt", "id=toolu_07\n{", 4)
+	if !strings.Contains(text, "**tool call** `toolu_07` of `get_tide`") || !strings.Contains(text, "result is on line 15") {
+		t.Errorf("tool call hover:\n%s", text)
+	}
+	loc := c.definition(u, c.pos(u, "id=toolu_07\n{", 4))
+	if loc == nil || loc.Range.Start != c.pos(u, "id=toolu_07\n06", 3) {
+		t.Errorf("definition from the call = %+v, want the result's id", loc)
+	}
+	loc = c.definition(u, c.pos(u, "id=toolu_07\n06", 4))
+	if loc == nil || loc.Range.Start != c.pos(u, "id=toolu_07\n{", 3) {
+		t.Errorf("definition from the result = %+v, want the call's id", loc)
+	}
+	if loc := c.definition(u, c.pos(u, "shot.png", 1)); loc == nil || !strings.HasSuffix(string(loc.URI), "/shot.png") {
+		t.Errorf("definition on the image = %+v, want its file", loc)
+	}
+}

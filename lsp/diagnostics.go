@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -63,4 +64,31 @@ func (s *Server) publishDisk(ctx context.Context, u uri.URI, f *promptfile.File,
 	if err := s.client.PublishDiagnostics(ctx, params); err != nil {
 		s.log.Warn("publishDiagnostics", "uri", u, "error", err)
 	}
+}
+
+// configDiagnostics maps the config file's problems to the protocol. The
+// config parser counts columns in characters; a problem covers its token
+// when its end is known.
+func configDiagnostics(src []byte, errs []promptfile.ConfigError, enc promptfile.Encoding) []protocol.Diagnostic {
+	m := promptfile.NewMapper(src)
+	at := func(line, col int) protocol.Position {
+		off := m.LineStart(line)
+		for end := m.LineEnd(line); col > 1 && off < end; col-- {
+			_, size := utf8.DecodeRune(src[off:end])
+			off += size
+		}
+		return toPosition(m, off, enc)
+	}
+	out := make([]protocol.Diagnostic, 0, len(errs))
+	for _, e := range errs {
+		line := max(e.Line-1, 0)
+		r := protocol.Range{Start: at(line, e.Col)}
+		r.End = r.Start
+		if e.EndCol > e.Col {
+			r.End = at(line, e.EndCol)
+		}
+		out = append(out, protocol.Diagnostic{Range: r, Severity: protocol.DiagnosticSeverityError,
+			Code: protocol.String("config"), Source: protocol.NewOptional("claude-ls"), Message: protocol.String(e.Msg)})
+	}
+	return out
 }

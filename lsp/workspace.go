@@ -324,18 +324,8 @@ func (s *Server) publishConfigProblems(ctx context.Context, path string) {
 		s.publishRefused(ctx, path, err)
 		return
 	}
-	cfg, errs := promptfile.ParseConfig(src)
-	if cfg != nil {
-		errs = append(errs, cfg.Check(nil)...)
-	}
-	m := promptfile.NewMapper(src)
-	diags := make([]protocol.Diagnostic, 0, len(errs))
-	for _, e := range errs {
-		off := m.Offset(max(e.Line-1, 0), max(e.Col-1, 0), promptfile.UTF8)
-		pos := toPosition(m, off, s.positionEncoding())
-		diags = append(diags, protocol.Diagnostic{Range: protocol.Range{Start: pos, End: pos}, Severity: protocol.DiagnosticSeverityError,
-			Code: protocol.String("config"), Source: protocol.NewOptional("claude-ls"), Message: protocol.String(e.Msg)})
-	}
+	_, errs := promptfile.CheckConfig(src, nil)
+	diags := configDiagnostics(src, errs, s.positionEncoding()) // diagnostics.go
 	s.client.PublishDiagnostics(ctx, &protocol.PublishDiagnosticsParams{URI: uri.File(path), Diagnostics: diags})
 }
 

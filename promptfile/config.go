@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -49,12 +50,15 @@ type MonthlyBudget struct {
 // counted in characters as the YAML parser reports it.
 type ConfigError struct {
 	Line, Col int
-	Msg       string
+	// EndCol is the column just after the offending token on Line, when
+	// known (0: a point at Col).
+	EndCol int
+	Msg    string
 }
 
 func (e ConfigError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Col, e.Msg) }
 
-type configPos struct{ line, col int }
+type configPos struct{ line, col, end int }
 
 var configKeys = []string{"default_model", "default_max_tokens", "models", "budget"}
 var budgetKeys = []string{"monthly_usd", "confirm_above_usd"}
@@ -98,7 +102,19 @@ func ParseConfig(src []byte) (cfg *Config, errs []ConfigError) {
 type configParser struct{ errs []ConfigError }
 
 func (p *configParser) errorf(n *yaml.Node, format string, args ...any) {
-	p.errs = append(p.errs, ConfigError{Line: n.Line, Col: n.Column, Msg: fmt.Sprintf(format, args...)})
+	p.errs = append(p.errs, ConfigError{Line: n.Line, Col: n.Column, EndCol: tokenEnd(n.Column, n), Msg: fmt.Sprintf(format, args...)})
+}
+
+// tokenEnd is the column after a one-line scalar's text, 0 for other nodes.
+func tokenEnd(col int, n *yaml.Node) int {
+	if n == nil || n.Kind != yaml.ScalarNode || strings.Contains(n.Value, "\n") || n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return 0
+	}
+	w := utf8.RuneCountInString(n.Value)
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
+		w += 2
+	}
+	return col + w
 }
 
 func cfgResolve(n *yaml.Node) *yaml.Node {
@@ -134,7 +150,7 @@ func (p *configParser) pairs(n *yaml.Node, where string, known []string, fn func
 			if s, ok := Nearest(k.Value, known); ok {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
-			p.errs = append(p.errs, ConfigError{Line: k.Line, Col: k.Column, Msg: msg})
+			p.errs = append(p.errs, ConfigError{Line: k.Line, Col: k.Column, EndCol: tokenEnd(k.Column, k), Msg: msg})
 			continue
 		}
 		fn(k.Value, k, v)
@@ -154,7 +170,7 @@ func (p *configParser) parse(doc *yaml.Node, cfg *Config) {
 		case "default_model":
 			if s, ok := p.str(v, key); ok {
 				cfg.DefaultModel = s
-				cfg.defaultModelAt = configPos{v.Line, v.Column}
+				cfg.defaultModelAt = configPos{v.Line, v.Column, tokenEnd(v.Column, v)}
 			}
 		case "default_max_tokens":
 			if n, ok := p.integer(v, key, 1); ok {
@@ -163,7 +179,7 @@ func (p *configParser) parse(doc *yaml.Node, cfg *Config) {
 					return
 				}
 				cfg.DefaultMaxTokens = int(n)
-				cfg.defaultMaxTokAt = configPos{v.Line, v.Column}
+				cfg.defaultMaxTokAt = configPos{v.Line, v.Column, tokenEnd(v.Column, v)}
 			}
 		case "models":
 			if cfgIsNull(v) {
@@ -188,7 +204,16 @@ func (p *configParser) parse(doc *yaml.Node, cfg *Config) {
 				}
 			}()
 			p.pairs(v, "budget", budgetKeys, func(key string, _, v *yaml.Node) {
-				if u, ok := p.usd(v, key); ok {
+				u, ok := p.usd(v, key)
+				if ok && u < 0 {
+					p.errorf(v, "%s must not be negative", key)
+					ok = false
+				}
+				if ok && key == "monthly_usd" && u == 0 {
+					p.errorf(v, "monthly_usd of 0 refuses every run: give a positive amount, or remove the budget")
+					ok = false
+				}
+				if ok {
 					if key == "monthly_usd" {
 						b.MonthlyUSD = u
 					} else {
@@ -294,7 +319,7 @@ func (p *configParser) model(n *yaml.Node, cfg *Config) {
 	}
 	cfg.Models = append(cfg.Models, m)
 	cfg.modelKeys = append(cfg.modelKeys, keys)
-	cfg.modelAt = append(cfg.modelAt, configPos{n.Line, n.Column})
+	cfg.modelAt = append(cfg.modelAt, configPos{n.Line, n.Column, 0})
 }
 
 func (p *configParser) pricing(n *yaml.Node, pr *Pricing, keys map[string]bool) {
@@ -508,7 +533,7 @@ func (c *Config) Check(base *Catalog) []ConfigError {
 	}
 	var errs []ConfigError
 	at := func(p configPos, format string, args ...any) {
-		errs = append(errs, ConfigError{Line: max(p.line, 1), Col: max(p.col, 1), Msg: fmt.Sprintf(format, args...)})
+		errs = append(errs, ConfigError{Line: max(p.line, 1), Col: max(p.col, 1), EndCol: p.end, Msg: fmt.Sprintf(format, args...)})
 	}
 	for i := range c.Models {
 		m := &c.Models[i]
@@ -546,4 +571,21 @@ func (c *Config) Check(base *Catalog) []ConfigError {
 		}
 	}
 	return errs
+}
+
+// CheckConfig reads a config and reports every problem, in file order: what
+// ParseConfig finds and what Check finds against base (nil: the built-in
+// catalog). `check` and the editor show these on the config file itself.
+func CheckConfig(src []byte, base *Catalog) (*Config, []ConfigError) {
+	cfg, errs := ParseConfig(src)
+	if cfg != nil {
+		errs = append(errs, cfg.Check(base)...)
+	}
+	slices.SortStableFunc(errs, func(a, b ConfigError) int {
+		if a.Line != b.Line {
+			return a.Line - b.Line
+		}
+		return a.Col - b.Col
+	})
+	return cfg, errs
 }

@@ -91,7 +91,7 @@ func (w *Workspace) calibrate() {
 // SetConfig replaces the config with the given text (as read or as edited).
 func (w *Workspace) SetConfig(path string, src []byte) {
 	w.ConfigPath = path
-	w.Config, w.ConfigErrors = promptfile.ParseConfig(src)
+	w.Config, w.ConfigErrors = promptfile.CheckConfig(src, nil) // parse problems and catalog checks
 	if w.Config == nil {
 		w.Config = &promptfile.Config{}
 	}

@@ -66,7 +66,7 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 		if ws.ConfigPath != "" && !seenConfig[ws.ConfigPath] {
 			seenConfig[ws.ConfigPath] = true
 			for _, ce := range ws.ConfigErrors {
-				problems = append(problems, checkedProblem{File: relPath(ws.ConfigPath), Line: ce.Line, Column: ce.Col, EndLine: ce.Line, EndColumn: ce.Col,
+				problems = append(problems, checkedProblem{File: relPath(ws.ConfigPath), Line: ce.Line, Column: ce.Col, EndLine: ce.Line, EndColumn: max(ce.EndCol, ce.Col),
 					Severity: "error", Code: "config", Message: ce.Msg})
 			}
 		}

@@ -5,7 +5,9 @@
 "
 " The same elements as the TextMate grammar of the VS Code extension: the
 " front matter (YAML), role lines with their cache attribute, {{variables}},
-" {{! comments }}, {{file "includes"}}, and the escapes \user: and \{{.
+" {{! comments }}, {{file "includes"}}, {{image "…"}} and {{document "…"}}
+" lines, tool turn lines (tool_use:, tool_result:), and the escapes \user:,
+" \tool_use: and \{{.
 
 if exists('b:current_syntax')
   finish
@@ -29,6 +31,12 @@ syntax match promptInclude /{{[ \t]*file[ \t]*"[^"]*"[ \t]*}}/
 syntax match promptDelimiter /{{\|}}/ contained
 syntax match promptIncludeKeyword /file/ contained
 syntax match promptIncludePath /"[^"]*"/ contained
+" An image or document alone on its line (elsewhere it is an error).
+syntax match promptMedia
+      \ /^[ \t]*{{[ \t]*\%(image\|document\)[ \t]*"[^"]*"\%([ \t]\+citations[ \t]*[:=][ \t]*\%(true\|false\)\)\=[ \t]*}}[ \t]*$/
+      \ contains=promptDelimiter,promptMediaKeyword,promptIncludePath,promptMediaAttr
+syntax match promptMediaKeyword /\%({{[ \t]*\)\@<=\%(image\|document\)/ contained
+syntax match promptMediaAttr /citations[ \t]*[:=][ \t]*\%(true\|false\)/ contained
 " A comment may span lines and ends at the first }}.
 syntax region promptComment start=/{{!/ end=/}}/ contains=@Spell,promptTodo
 syntax keyword promptTodo TODO FIXME XXX NOTE contained
@@ -46,9 +54,18 @@ syntax match promptRoleColon /:/ contained
 syntax match promptCacheError /cache.*$/ contained
 syntax match promptCache /cache\%([ \t]*=[ \t]*\%(5m\|1h\)\)\=[ \t]*$/ contained
 
+" Tool turns: `tool_use: NAME id=ID` and `tool_result: id=ID [error]`.
+syntax match promptToolLine /^[ \t]*tool_\%(use\|result\):.*$/
+      \ contains=promptToolKeyword,promptRoleColon,promptToolName,promptToolId,promptToolError,promptCache
+syntax match promptToolKeyword /tool_\%(use\|result\)\ze:/ contained
+syntax match promptToolName /\%(tool_use:[ \t]*\)\@<=[A-Za-z0-9_-]\+/ contained
+syntax match promptToolId /\<id=\zs[A-Za-z0-9_-]\+/ contained
+syntax match promptToolError /\<error\>/ contained
+
 " Escapes: a backslash before what would be a role line, and \{{.
 syntax match promptEscape
       \ /^[ \t]*\zs\\\ze\%(system\|user\|assistant\)[ \t]*:[ \t]*\%(cache\%([ \t=].*\)\=\)\=$/
+syntax match promptEscape /^[ \t]*\zs\\\ze\%(tool_use\|tool_result\):/
 syntax match promptEscape /\\{{/
 
 syntax sync fromstart
@@ -69,6 +86,13 @@ highlight default link promptComment          Comment
 highlight default link promptTodo             Todo
 highlight default link promptEscape           SpecialChar
 highlight default link promptTemplateError    Error
+highlight default link promptMedia            Include
+highlight default link promptMediaKeyword     Include
+highlight default link promptMediaAttr        Special
+highlight default link promptToolKeyword      Statement
+highlight default link promptToolName         Function
+highlight default link promptToolId           Constant
+highlight default link promptToolError        Exception
 
 let b:current_syntax = 'prompt'
 

@@ -95,4 +95,3 @@ func TestSyntaxMediaAndToolTurns(t *testing.T) {
 		}
 	}
 }
-

@@ -172,3 +172,17 @@ func matchDiagnostics(src string, ds []Diagnostic, want string) error {
 	}
 	return nil
 }
+
+func TestFirstErrorAndErrorCount(t *testing.T) {
+	r := Analyze(Parse([]byte("---\nmodel: claude-sonnet-4-6\nmax_tokens: 0\ntemperature: 2\n---\nuser:\nhi\n")), nil, Options{})
+	if d := r.FirstError(); d == nil || d.Code != "out-of-range" || !strings.Contains(d.Message, "max_tokens") {
+		t.Errorf("FirstError = %+v", d)
+	}
+	if n := r.ErrorCount(); n != 2 {
+		t.Errorf("ErrorCount = %d, want 2 (%v)", n, r.Diagnostics)
+	}
+	clean := Analyze(Parse([]byte("---\nmodel: claude-sonnet-4-6\nmax_tokens: 10\n---\nuser:\nhi\n")), nil, Options{})
+	if clean.FirstError() != nil || clean.ErrorCount() != 0 || (*Result)(nil).FirstError() != nil {
+		t.Errorf("clean: %v", clean.Diagnostics)
+	}
+}

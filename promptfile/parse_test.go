@@ -164,8 +164,8 @@ func TestAt(t *testing.T) {
 			t.Errorf("At(%q) = kind %d name %q, want %d %q", tc.at, got.Kind, got.Name, tc.kind, tc.name)
 		}
 	}
-	sites := f.FindVar("topic")
+	sites := f.findVar("topic")
 	if len(sites.Uses) != 1 || sites.Def == nil || len(sites.Tests) != 1 {
-		t.Errorf("FindVar(topic) = %+v", sites)
+		t.Errorf("findVar(topic) = %+v", sites)
 	}
 }

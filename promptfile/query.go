@@ -113,8 +113,9 @@ type VarSites struct {
 	Tests []Span
 }
 
-// FindVar collects every place name occurs as a variable.
-func (f *File) FindVar(name string) VarSites {
+// findVar collects the places name occurs in the body, vars and tests;
+// VarRefs, the one public query, adds the front matter's system string.
+func (f *File) findVar(name string) VarSites {
 	var s VarSites
 	for _, b := range f.Blocks {
 		for _, p := range b.Parts {
@@ -142,4 +143,31 @@ func (f *File) FindVar(name string) VarSites {
 		}
 	}
 	return s
+}
+
+// FirstError is the first error of the rendering in file order, nil when it
+// has none: the one "has errors" question every front end asks.
+func (r *Result) FirstError() *Diagnostic {
+	if r == nil {
+		return nil
+	}
+	for i := range r.Diagnostics {
+		if r.Diagnostics[i].Severity == Error {
+			return &r.Diagnostics[i]
+		}
+	}
+	return nil
+}
+
+// ErrorCount is how many errors the rendering has.
+func (r *Result) ErrorCount() int {
+	n := 0
+	if r != nil {
+		for _, d := range r.Diagnostics {
+			if d.Severity == Error {
+				n++
+			}
+		}
+	}
+	return n
 }

@@ -78,7 +78,7 @@ func (f *File) VarAt(off int) (name string, span Span, ok bool) {
 // Test cases read from a file ({file: cases.csv}) are not part of it.
 func (f *File) VarRefs(name string) []VarRef {
 	var refs []VarRef
-	s := f.FindVar(name)
+	s := f.findVar(name)
 	for _, u := range s.Uses {
 		refs = append(refs, VarRef{VarRefUse, u})
 	}

@@ -145,7 +145,7 @@ func SaveLimits(root, model string, l *RateLimits) error {
 // LoadLimits reads the last known limits per model; none is an empty map.
 func LoadLimits(root string) (map[string]RateLimits, error) {
 	all := map[string]RateLimits{}
-	data, err := os.ReadFile(limitsPath(root))
+	data, err := ReadFile(root, limitsPath(root)) // never waits on a FIFO
 	if errors.Is(err, os.ErrNotExist) {
 		return all, nil
 	}

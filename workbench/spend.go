@@ -198,7 +198,7 @@ func appendRecords(root string, recs []Record, key Key) error {
 // loadReserved reads the reservations in flight, dropping those of
 // processes that are gone.
 func loadReserved(root string) ([]reservation, error) {
-	data, err := os.ReadFile(reservedPath(root))
+	data, err := ReadFile(root, reservedPath(root)) // never waits on a FIFO
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, nil
 	}

@@ -82,9 +82,9 @@ func ParseConfig(src []byte) (cfg *Config, errs []ConfigError) {
 	}
 	doc, err := unmarshalYAML(src) // aliases within the budget
 	if err != nil {
-		line, col, msg := 1, 1, err.Error()
+		line, col, msg, what := 1, 1, err.Error(), "YAML syntax: "
 		if be, ok := err.(*YAMLBudgetError); ok {
-			col = be.Column
+			col, what = be.Column, ""
 		}
 		if m := yamlErrLine.FindStringSubmatch(msg); m != nil {
 			if m[1] != "" {
@@ -92,7 +92,7 @@ func ParseConfig(src []byte) (cfg *Config, errs []ConfigError) {
 			}
 			msg = m[2]
 		}
-		return cfg, []ConfigError{{Line: line, Col: col, Msg: "YAML syntax: " + msg}}
+		return cfg, []ConfigError{{Line: line, Col: col, Msg: what + msg}}
 	}
 	p := &configParser{}
 	p.parse(doc, cfg)

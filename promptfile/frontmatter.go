@@ -103,14 +103,16 @@ func (fm *FrontMatter) yamlError(err error, lineShift int, chunk Span) {
 	l := fm.firstLine + lineShift + line - 1
 	m := fm.file.Map
 	span := Span{m.LineStart(l), m.LineEnd(l)}
-	if be, ok := err.(*YAMLBudgetError); ok { // at the alias itself
+	what := "front matter is not valid YAML: "
+	if be, ok := err.(*YAMLBudgetError); ok { // valid, but refused at the alias itself
 		span = fm.NodeSpan(&yaml.Node{Kind: yaml.AliasNode, Line: lineShift + be.Line, Column: be.Column, Value: be.Name})
+		what = "front matter: "
 	}
 	if span.Start >= fm.Content.End || span.Start < fm.Content.Start {
 		span = Span{fm.Content.Start + chunk.Start, fm.Content.Start + chunk.Start}
 	}
 	fm.file.Problems = append(fm.file.Problems, Diagnostic{Code: "yaml-syntax", Severity: Error, Span: span,
-		Message: "front matter is not valid YAML: " + msg})
+		Message: what + msg})
 }
 
 func (fm *FrontMatter) addRoot(doc *yaml.Node, lineShift int) {

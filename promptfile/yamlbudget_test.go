@@ -110,3 +110,16 @@ func TestAliasesWithinTheBudgetAreKept(t *testing.T) {
 		}
 	})
 }
+
+func TestBillionLaughsInAToolCallInputIsAnError(t *testing.T) {
+	src := "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\ntools:\n  - name: get_tide\n    input_schema: {type: object}\n---\nuser:\nTides?\n\ntool_use: get_tide id=toolu_01\n" +
+		laughs("input", false) + "\ntool_result: id=toolu_01\nhigh\n\nuser:\nThanks\n"
+	var res *Result
+	boundedly(t, func() { res = Analyze(Parse([]byte(src)), &Workspace{Counter: testCounters}, Options{Strict: true}) })
+	for _, d := range res.Diagnostics {
+		if d.Severity == Error && d.Code == "tool-input" && strings.Contains(d.Message, "alias *") {
+			return
+		}
+	}
+	t.Fatalf("no alias error among %v", res.Diagnostics)
+}

@@ -123,3 +123,25 @@ func TestBillionLaughsInAToolCallInputIsAnError(t *testing.T) {
 	}
 	t.Fatalf("no alias error among %v", res.Diagnostics)
 }
+
+// FuzzYAMLBudget: whatever the text, decoding never panics, and what the
+// budget accepts converts to JSON of bounded size (aliases included).
+func FuzzYAMLBudget(f *testing.F) {
+	f.Add(laughs("metadata", false))
+	f.Add(laughs("tools", true))
+	f.Add("a: &a [x, *a]\n")
+	f.Add("a: &a {k: v}\nb: [*a, *a, {<<: *a}]\n")
+	f.Fuzz(func(t *testing.T, src string) {
+		doc, err := unmarshalYAML([]byte(src))
+		if err != nil {
+			return
+		}
+		js, err := nodeJSON(doc)
+		if err != nil {
+			return
+		}
+		if bound := 6*(len(src)+MaxAliasBytes) + 8*(len(src)+MaxAliasNodes); len(js) > bound {
+			t.Fatalf("%d bytes of JSON from %d bytes of YAML (bound %d)", len(js), len(src), bound)
+		}
+	})
+}

@@ -142,8 +142,11 @@ func TestRenderRefusesErrors(t *testing.T) {
 
 func TestCheck(t *testing.T) {
 	dir := newWorkspace(t, map[string]string{
-		"good.prompt":         goodPrompt,
-		"notes/extra.md":      "x\n",
+		"good.prompt":    goodPrompt,
+		"notes/extra.md": "x\n",
+		// good.prompt's cached system prompt is far below the model's cache
+		// minimum (a cache-minimum warning): let it cache any prefix here.
+		".claude-ls.yaml":     "models:\n  - id: claude-sonnet-4-6\n    cache_min_tokens: 0\n",
 		"bad/sampling.prompt": "---\nmodel: claude-sonnet-4-6\nmax_tokens: 10\ntemperature: 0.5\n---\nuser:\nhi\n",
 		"bad/model.prompt":    "---\nmodel: claude-sonet-4-6\nmax_tokens: 10\n---\nuser:\nhi\n",
 		".hidden/x.prompt":    "garbage {{",

@@ -84,11 +84,15 @@ func AppendRecord(root string, rec Record, key Key) error {
 		return err
 	}
 	ensureIgnored(root)
-	f, err := os.OpenFile(recordsPath(root), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	// openFlags: a FIFO planted there fails at once, a link is not followed.
+	f, err := os.OpenFile(recordsPath(root), os.O_CREATE|os.O_WRONLY|os.O_APPEND|openFlags, 0o644)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return fmt.Errorf("refusing %s: %w", recordsPath(root), ErrNotRegular)
+	}
 	// A partial line left by a crash must not swallow this record.
 	if fi, err := f.Stat(); err == nil && fi.Size() > 0 {
 		if last := lastByte(recordsPath(root)); last != '\n' {

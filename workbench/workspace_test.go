@@ -133,3 +133,37 @@ func TestHostileDotEnvAndConfigAreRefusedAtOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestPlantedRecordsFileIsRefused: a FIFO or a link committed as
+// .claude-ls/runs.jsonl neither hangs reading nor writing, and a link out of
+// the workspace is never written through.
+func TestPlantedRecordsFileIsRefused(t *testing.T) {
+	outside := filepath.Join(t.TempDir(), "victim")
+	os.WriteFile(outside, []byte("keep\n"), 0o644)
+	for kind, plant := range map[string]func(string) error{
+		"fifo": func(p string) error { return syscall.Mkfifo(p, 0o644) },
+		"link": func(p string) error { return os.Symlink(outside, p) },
+	} {
+		root, _ := filepath.EvalSymlinks(t.TempDir())
+		os.MkdirAll(filepath.Join(root, DataDir), 0o755)
+		if err := plant(recordsPath(root)); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan [2]error, 1)
+		go func() {
+			_, err := ReadRecords(root)
+			done <- [2]error{err, AppendRecord(root, Record{Time: time.Now(), Model: "m"}, Key{})}
+		}()
+		select {
+		case errs := <-done:
+			if errs[0] == nil || errs[1] == nil {
+				t.Errorf("%s: read %v, write %v; want both refused", kind, errs[0], errs[1])
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%s: reading or writing records blocked", kind)
+		}
+	}
+	if data, _ := os.ReadFile(outside); string(data) != "keep\n" {
+		t.Errorf("a file outside the workspace was written: %q", data)
+	}
+}

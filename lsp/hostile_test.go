@@ -97,3 +97,29 @@ func TestHostileWorkspaceScan(t *testing.T) {
 		t.Fatalf("shutdown: %v", err)
 	}
 }
+
+// TestUsageReportNeverWritesThroughAPlantedLink: .claude-ls/usage.html
+// committed as a link to a file outside the workspace is replaced, and
+// that file is left as it was.
+func TestUsageReportNeverWritesThroughAPlantedLink(t *testing.T) {
+	victim := filepath.Join(t.TempDir(), "victim")
+	if err := os.WriteFile(victim, []byte("keep\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c := newTestClient(t, map[string]string{"a.prompt": "---\nmodel: claude-sonnet-4-6\nmax_tokens: 300\n---\nuser:\nHi\n"})
+	os.MkdirAll(filepath.Join(c.dir, ".claude-ls"), 0o755)
+	page := filepath.Join(c.dir, ".claude-ls", "usage.html")
+	if err := os.Symlink(victim, page); err != nil {
+		t.Fatal(err)
+	}
+	u := c.open("a.prompt")
+	c.waitVersion(u, 1)
+	c.execute(CommandUsageReport, u, nil, "")
+	c.waitFor("the page shown", func() bool { return len(c.shown) > 0 })
+	if data, _ := os.ReadFile(victim); string(data) != "keep\n" {
+		t.Errorf("the file behind the link was written: %.80q", data)
+	}
+	if fi, err := os.Lstat(page); err != nil || !fi.Mode().IsRegular() {
+		t.Errorf("the page is not a regular file now: %v %v", fi, err)
+	}
+}

@@ -127,7 +127,7 @@ func (s *Server) usageReport(ctx context.Context, d *Document) (protocol.LSPAny,
 			}
 		}
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
-			err = os.WriteFile(path, []byte(workbench.UsagePage(rep, org, now)), 0o644)
+			err = workbench.WriteFile(path, []byte(workbench.UsagePage(rep, org, now))) // never through a planted link
 		}
 		if err != nil {
 			s.showMessage(ctx, protocol.MessageTypeError, CommandUsageReport+": "+err.Error())

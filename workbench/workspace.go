@@ -207,6 +207,11 @@ func fileKind(m fs.FileMode) string {
 	return "not a regular file (" + m.Type().String() + ")"
 }
 
+// WriteFile replaces a file of the workspace through a temporary file and a
+// rename, so a symbolic link planted at path is replaced, never written
+// through (to a file outside the workspace).
+func WriteFile(path string, data []byte) error { return writeFileAtomic(path, data) }
+
 // Reader reads workspace files for the engine.
 func (w *Workspace) Reader() func(string) ([]byte, error) {
 	return func(path string) ([]byte, error) { return ReadFile(w.Root, path) }

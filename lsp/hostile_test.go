@@ -123,3 +123,23 @@ func TestUsageReportNeverWritesThroughAPlantedLink(t *testing.T) {
 		t.Errorf("the page is not a regular file now: %v %v", fi, err)
 	}
 }
+
+// TestFifoCreatedWhileServingIsRefused: a FIFO that appears in a watched
+// workspace (git checkout, a hostile script) is refused like one found at
+// start, and requests keep answering.
+func TestFifoCreatedWhileServingIsRefused(t *testing.T) {
+	c := newTestClient(t, map[string]string{"ok.prompt": "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\n---\nuser:\nHi\n"})
+	time.Sleep(200 * time.Millisecond) // the first scan and the watcher are up
+	if err := syscall.Mkfifo(filepath.Join(c.dir, "late.prompt"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	d := c.waitDiagnostics(c.uri("late.prompt"), func(p *protocol.PublishDiagnosticsParams) bool { return len(p.Diagnostics) > 0 })
+	if codes(d)[0] != "file-refused" {
+		t.Errorf("late.prompt: %s", describe(d))
+	}
+	u := c.open("ok.prompt")
+	if _, err := c.server.Hover(c.ctx, &protocol.HoverParams{TextDocumentPositionParams: protocol.TextDocumentPositionParams{
+		TextDocument: protocol.TextDocumentIdentifier{URI: u}, Position: c.pos(u, "model")}}); err != nil {
+		t.Fatalf("hover: %v", err)
+	}
+}

@@ -121,7 +121,9 @@ func blockTooltip(r *promptfile.Result, msgs messageIndex, rb *promptfile.Render
 	}
 	if bp, ok := r.BreakpointAt(rb.Block); ok {
 		tip += fmt.Sprintf(". Cache breakpoint (%s) on a prefix of %s", bp.TTL, approxTokens(bp.Tokens))
-		if r.Model != nil {
+		if r.Model != nil && bp.Uncached {
+			tip += fmt.Sprintf(": will not be cached (the minimum for %s is %s tokens), every run pays %s", r.Model.ID, promptfile.GroupDigits(r.Model.CacheMinTokens), bp.Write)
+		} else if r.Model != nil {
 			tip += fmt.Sprintf(": first run writes it for %s, later runs read it for %s", bp.Write, bp.Read)
 		}
 	}

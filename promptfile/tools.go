@@ -36,12 +36,12 @@ func (a *analysis) checkTools(e *Entry) bool {
 			a.errorf("type", span, "a tool needs a `name`")
 			ok = false
 		case !toolNameRE.MatchString(name.Value):
+			// The tools stay in the rendering (they are counted); the error
+			// keeps the request from being sent.
 			a.errorf("tool-name", fm.NodeSpan(name), "tool name `"+name.Value+"` is refused by the API: a name is 1 to 64 letters, digits, `_` or `-`", toolNameFix(fm, name)...)
-			ok = false
 		case names[name.Value] != nil:
 			first := a.f.Map.Line(fm.NodeSpan(names[name.Value]).Start) + 1
 			a.errorf("tool-duplicate", fm.NodeSpan(name), "two tools are named `"+name.Value+"` (the first on line "+itoa(first)+"): the API refuses duplicate names")
-			ok = false
 		default:
 			names[name.Value] = name
 		}

@@ -50,6 +50,7 @@ type Server struct {
 	watcher     *watcher
 	clientCaps  clientCaps
 	exitCode    chan int
+	unanswered  unanswered // calls whose answer is not written yet
 	runs        runs
 	exact       exactCounts
 }
@@ -90,7 +91,10 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 		rwc = trace
 	}
 	s := newServer(log)
-	conn := jsonrpc2.NewConn(newHeaderStream(rwc, log), jsonrpc2.WithCodec(codec{}))
+	stream := newHeaderStream(rwc, log)
+	stream.answered = s.unanswered.done
+	stream.beforeEOF = func() { s.unanswered.wait(time.Second) }
+	conn := jsonrpc2.NewConn(stream, jsonrpc2.WithCodec(codec{}))
 	s.conn = conn
 	s.client = protocol.ClientDispatcher(conn)
 	ctx = protocol.WithClient(ctx, s.client)
@@ -101,6 +105,9 @@ func Serve(ctx context.Context, rwc io.ReadWriteCloser, opts Options) int {
 	defer trace.flush()
 	select {
 	case code := <-s.exitCode:
+		// Answers still being written (initialize's, say, when the client
+		// sent everything at once) go out before the process ends.
+		s.unanswered.wait(time.Second)
 		s.stop()
 		closeSoon(conn)
 		return code
@@ -182,6 +189,9 @@ func (s *Server) middleware(next jsonrpc2.Handler) jsonrpc2.Handler {
 	return func(ctx context.Context, req *jsonrpc2.Request) (result any, err error) {
 		method := req.Method()
 		start := time.Now()
+		if req.IsCall() {
+			s.unanswered.add()
+		}
 		defer func() {
 			if r := recover(); r != nil {
 				s.log.Error("handler panic", "method", method, "panic", r, "stack", string(debug.Stack()))
@@ -196,6 +206,49 @@ func (s *Server) middleware(next jsonrpc2.Handler) jsonrpc2.Handler {
 			s.log.Debug("handled", "method", method, "took", time.Since(start))
 		}()
 		return next(ctx, req)
+	}
+}
+
+// unanswered counts the calls read whose answer is not written yet.
+type unanswered struct {
+	mu   sync.Mutex
+	n    int
+	zero chan struct{} // closed when n drops to 0, for wait
+}
+
+func (u *unanswered) add() {
+	u.mu.Lock()
+	u.n++
+	u.mu.Unlock()
+}
+
+func (u *unanswered) done() {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.n > 0 {
+		u.n--
+	}
+	if u.n == 0 && u.zero != nil {
+		close(u.zero)
+		u.zero = nil
+	}
+}
+
+// wait waits until every call is answered, up to d.
+func (u *unanswered) wait(d time.Duration) {
+	u.mu.Lock()
+	if u.n == 0 {
+		u.mu.Unlock()
+		return
+	}
+	if u.zero == nil {
+		u.zero = make(chan struct{})
+	}
+	zero := u.zero
+	u.mu.Unlock()
+	select {
+	case <-zero:
+	case <-time.After(d):
 	}
 }
 

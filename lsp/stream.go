@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"strconv"
@@ -17,11 +18,6 @@ import (
 // than let it make the server allocate without limit.
 const maxMessage = 512 << 20
 
-// smallMessage is the size of body buffer kept between reads. jsonrpc2's own
-// header stream keeps a buffer the size of the largest message ever read for
-// the life of the connection: after opening a 4 MB prompt, 4 MB more.
-const smallMessage = 64 << 10
-
 // maxHeaderLine bounds one header line; it is also the read buffer's size.
 const maxHeaderLine = 64 << 10
 
@@ -32,9 +28,13 @@ const maxHeaderLine = 64 << 10
 type headerStream struct {
 	conn    io.ReadWriteCloser
 	in      *bufio.Reader
-	rbuf    []byte
 	log     *slog.Logger
 	pending []byte // a header line found while resynchronising, read next
+
+	answered func() // told after each answer to a call is written
+	// beforeEOF runs when the client has closed its side: jsonrpc2 writes
+	// nothing once Read says EOF, so answers still being made must go first.
+	beforeEOF func()
 
 	writeMu sync.Mutex
 }
@@ -43,27 +43,30 @@ func newHeaderStream(conn io.ReadWriteCloser, log *slog.Logger) *headerStream {
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	return &headerStream{conn: conn, in: bufio.NewReaderSize(conn, maxHeaderLine), rbuf: make([]byte, smallMessage), log: log}
+	return &headerStream{conn: conn, in: bufio.NewReaderSize(conn, maxHeaderLine), log: log}
 }
 
-// Read reads one message. Large bodies get a buffer of their own, freed
-// with the message.
+// Read reads one message. Each body gets a buffer of its own, freed with
+// the message: jsonrpc2 hands handlers strings that borrow the body, and a
+// buffer reused by the next read would rewrite a request still being
+// handled (its method, its params). No buffer outlives its message either,
+// unlike jsonrpc2's own stream, which keeps the largest one ever read.
 func (s *headerStream) Read(ctx context.Context) (jsonrpc2.Message, int64, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
 		}
 		length, headerLen, err := s.readHeaders()
+		if err == io.EOF && s.beforeEOF != nil {
+			s.beforeEOF()
+		}
 		if err != nil {
 			return nil, 0, err
 		}
 		if length < 0 {
 			continue // a bad header, logged; resynchronised on the next Content-Length
 		}
-		body := s.rbuf[:min(length, len(s.rbuf))]
-		if length > len(s.rbuf) {
-			body = make([]byte, length)
-		}
+		body := make([]byte, length)
 		if _, err := io.ReadFull(s.in, body); err != nil {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
@@ -250,7 +253,12 @@ func (s *headerStream) Write(ctx context.Context, msg jsonrpc2.Message) (int64, 
 	if err != nil {
 		return 0, err
 	}
-	return s.writeFrame(body)
+	n, err := s.writeFrame(body)
+	// jsonrpc2's answer type is unexported; its name is all there is to go by.
+	if err == nil && s.answered != nil && fmt.Sprintf("%T", msg) == "jsonrpc2.responseWire" {
+		s.answered()
+	}
+	return n, err
 }
 
 func (s *headerStream) writeFrame(body []byte) (int64, error) {

@@ -10,6 +10,7 @@ import (
 	"syscall"
 
 	"github.com/claude-ls/claude-ls/lsp"
+	"github.com/claude-ls/claude-ls/workbench"
 )
 
 func runServe(args []string, _, stderr io.Writer) int {
@@ -30,8 +31,8 @@ func runServe(args []string, _, stderr io.Writer) int {
 		defer f.Close()
 		logOut = f
 	}
-	// Never stdout: it carries the protocol.
-	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: lsp.LogLevel()}))
+	// Never stdout: it carries the protocol. No line carries a key.
+	log := slog.New(workbench.RedactHandler(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: lsp.LogLevel()}), workbench.EnvKey()))
 	lsp.Version = version
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -82,6 +82,8 @@ func (byteCounter) Count(_ string, texts []string) []int {
 // does).
 func FuzzRender(f *testing.F) {
 	addSeeds(f)
+	// Output settings: a schema with definitions, recursion, bounds.
+	f.Add([]byte("---\nmodel: claude-opus-4-5\nmax_tokens: 9\neffort: max\nformat:\n  type: object\n  properties:\n    a: {$ref: \"#/$defs/n\", minimum: 1}\n  $defs:\n    n: {type: object, properties: {b: {$ref: \"#/$defs/n\"}}}\noutput_config: {effort: low}\noutput_format: {}\ntools: [{name: a b}, {name: a b}]\ntool_choice: {type: tool, name: x}\n---\nuser: cache=1h\nhi\nassistant:\nyo\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		ws := &Workspace{Root: "/ws", Counter: byteCounter{}, ReadFile: func(p string) ([]byte, error) { return []byte("included\n"), nil }}
 		res := Analyze(Parse(src), ws, Options{Path: "/ws/a.prompt"})

@@ -38,16 +38,19 @@ func (a *analysis) checkSchema(root *yaml.Node) bool {
 		return false
 	}
 	defs := map[string]*yaml.Node{}
+	var names []string // in file order, so that diagnostics come in a stable order
 	for _, key := range []string{"$defs", "definitions"} {
 		if d := mapValue(root, key); d != nil && d.Kind == yaml.MappingNode {
 			for i := 0; i+1 < len(d.Content); i += 2 {
-				defs["#/"+key+"/"+d.Content[i].Value] = d.Content[i+1]
+				name := "#/" + key + "/" + d.Content[i].Value
+				defs[name] = d.Content[i+1]
+				names = append(names, name)
 			}
 		}
 	}
 	c.walk(root, "", true)
-	for name, d := range defs {
-		c.walk(d, name, false)
+	for _, name := range names {
+		c.walk(defs[name], name, false)
 	}
 	c.checkRefs(defs)
 	return c.ok

@@ -35,3 +35,19 @@ func TestConfigProblemsOnTheConfigFile(t *testing.T) {
 	writeFile(t, cfg.FsPath(), "default_model: claude-haiku-4-5\ndefault_max_tokens: 1000\n")
 	c.waitDiagnostics(cfg, func(p *protocol.PublishDiagnosticsParams) bool { return len(p.Diagnostics) == 0 })
 }
+
+// TestOpenConfigFileShowsItsProblemsAsTyped: a client that opens the config
+// gets the config's problems for the text in the editor, not a prompt's.
+func TestOpenConfigFileShowsItsProblemsAsTyped(t *testing.T) {
+	c := newTestClient(t, map[string]string{"a.prompt": "user:\nhi\n"})
+	u := c.open(".claude-ls.yaml", "default_model: claude-haiku-4-5\n")
+	p := c.waitVersion(u, 1)
+	if len(p.Diagnostics) != 0 {
+		t.Fatalf("a valid config has %s", describe(p))
+	}
+	v := c.edit(u, "claude-haiku-4-5", "claude-haiku-4")
+	p = c.waitVersion(u, v)
+	if len(p.Diagnostics) != 1 || text(p.Diagnostics[0].Code) != "config" || !strings.Contains(text(p.Diagnostics[0].Message), `unknown model "claude-haiku-4"`) {
+		t.Errorf("after the edit: %s", describe(p))
+	}
+}

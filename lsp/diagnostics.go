@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"context"
+	"strings"
 	"unicode/utf8"
 
 	"go.lsp.dev/protocol"
@@ -41,7 +42,14 @@ func toDiagnostics(f *promptfile.File, ds []promptfile.Diagnostic, enc promptfil
 // document was closed or replaced meanwhile (its list was then cleared).
 func (s *Server) publish(ctx context.Context, d *Document, snap *Snapshot) {
 	u := d.uri
-	params := &protocol.PublishDiagnosticsParams{URI: u, Diagnostics: toDiagnostics(snap.File, snap.Result.Diagnostics, s.positionEncoding()), Version: protocol.NewOptional(snap.Version)}
+	diags := toDiagnostics(snap.File, snap.Result.Diagnostics, s.positionEncoding())
+	if isConfigFile(d.path) {
+		// A client that opens the workspace config gets its problems as
+		// typed, not the diagnostics of a prompt.
+		_, errs := promptfile.CheckConfig(snap.Text, nil)
+		diags = configDiagnostics(snap.Text, errs, s.positionEncoding())
+	}
+	params := &protocol.PublishDiagnosticsParams{URI: u, Diagnostics: diags, Version: protocol.NewOptional(snap.Version)}
 	s.publishing.Lock()
 	defer s.publishing.Unlock()
 	if cur, open := s.document(u); !open || cur != d || !d.current(snap.Version) {
@@ -91,4 +99,9 @@ func configDiagnostics(src []byte, errs []promptfile.ConfigError, enc promptfile
 			Code: protocol.String("config"), Source: protocol.NewOptional("claude-ls"), Message: protocol.String(e.Msg)})
 	}
 	return out
+}
+
+// isConfigFile reports whether path is a workspace config file.
+func isConfigFile(path string) bool {
+	return path != "" && strings.HasSuffix(path, ".claude-ls.yaml")
 }

@@ -38,6 +38,13 @@ type Record struct {
 	Interrupted bool `json:"interrupted,omitempty"`
 	// Truncated: the reply was cut to fit MaxRecordLine (AppendRecord).
 	Truncated bool `json:"truncated,omitempty"`
+	// Kind is "" for a run of the prompt, else the helper that spent:
+	// "improve" or "generate-tests" (improve.go, generate.go).
+	Kind string `json:"kind,omitempty"`
+	// PromptHash and Commit tie the run to its version of the prompt: a hash
+	// of the file's text, and the git HEAD it ran at ("" outside git).
+	PromptHash string `json:"prompt_hash,omitempty"`
+	Commit     string `json:"commit,omitempty"`
 }
 
 // RequestHash identifies a request body, for records and the count cache.

@@ -23,6 +23,9 @@ type Report struct {
 	BatchID    string        // "" for a direct run
 	Turnaround time.Duration // a batch's time from creation to its end
 	Results    []TestResult
+	// Grades are the latest grade of each case × model (GradeKey), filled
+	// from grades.jsonl by WriteReports when nil.
+	Grades map[string]Grade
 }
 
 // Tally counts a run's outcomes and sums its usage and cost.
@@ -242,6 +245,9 @@ func (r *Report) Markdown() string {
 			if res.Reply != nil {
 				fmt.Fprintf(&b, "%s\n\n", r.metrics(res))
 			}
+			if g, ok := r.Grades[GradeKey(c, m)]; ok {
+				fmt.Fprintf(&b, "Grade: %s\n\n", g.Text())
+			}
 			for _, ch := range res.Checks {
 				mark := "✅"
 				if !ch.OK {
@@ -279,6 +285,9 @@ func (r *Report) cellSummary(res *TestResult) string {
 		if r.BatchID == "" {
 			s += " · " + FormatLatency(res.Reply.Latency)
 		}
+	}
+	if g, ok := r.Grades[GradeKey(res.Case, res.ModelID)]; ok {
+		s += fmt.Sprintf(" · grade %d/5", g.Grade)
 	}
 	return s
 }
@@ -354,6 +363,7 @@ func anchor(s string) string {
 // htmlCell is what the HTML template shows of one case on one model.
 type htmlCell struct {
 	Model, Status, Label, Metrics, Reply, Error string
+	Grade                                       string
 	Checks                                      []Check
 }
 
@@ -399,6 +409,7 @@ td.case .name { font-weight: 600; word-break: break-word; }
 .checks li.no { color: #cf222e; }
 .checks li.yes { color: #1a7f37; }
 .reply { white-space: pre-wrap; word-break: break-word; background: #f6f8fa; border: 1px solid #eaeef2; border-radius: 6px; padding: 8px 10px; margin-top: 6px; max-height: 22em; overflow: auto; font-size: 13px; }
+.grade { font-size: 12px; font-weight: 600; color: #8250df; margin: 4px 0; }
 .err { color: #9a6700; font-size: 12px; margin-top: 6px; word-break: break-word; }
 footer { color: var(--muted); font-size: 12px; margin-top: 14px; }
 </style>
@@ -422,6 +433,7 @@ footer { color: var(--muted); font-size: 12px; margin-top: 14px; }
 <td class="case"><div class="name">{{.Case}}</div>{{if .Vars}}<ul class="vars">{{range .Vars}}<li title="{{index . 1}}"><b>{{index . 0}}</b>: {{index . 1}}</li>{{end}}</ul>{{end}}</td>
 {{range .Cells}}<td>{{if .}}<span class="badge {{.Status}}">{{.Label}}</span>
 {{if .Metrics}}<div class="metrics">{{.Metrics}}</div>{{end}}
+{{if .Grade}}<div class="grade">grade {{.Grade}}</div>{{end}}
 {{if .Checks}}<ul class="checks">{{range .Checks}}<li class="{{if .OK}}yes{{else}}no{{end}}">{{if .OK}}✓{{else}}✗{{end}} {{.Name}}{{if .Detail}}: {{.Detail}}{{end}}</li>{{end}}</ul>{{end}}
 {{if .Error}}<div class="err">{{.Error}}</div>{{end}}
 {{if .Reply}}<div class="reply">{{.Reply}}</div>{{end}}{{end}}</td>
@@ -465,6 +477,9 @@ func (r *Report) HTML() string {
 			if res.Reply != nil {
 				cell.Metrics, cell.Reply = r.metrics(res), res.Reply.Text
 			}
+			if g, ok := r.Grades[GradeKey(c, m)]; ok {
+				cell.Grade = g.Text()
+			}
 			row.Cells = append(row.Cells, cell)
 		}
 		rows = append(rows, row)
@@ -490,6 +505,10 @@ func WriteReports(root string, r *Report, key Key) (md, html string, err error) 
 		stem += "-" + r.BatchID
 	} else {
 		stem += "-" + r.Time.UTC().Format("20060102-150405")
+	}
+	if r.Grades == nil {
+		grades, _ := ReadGrades(root)
+		r.Grades = LatestGrades(grades, r.Prompt, "")
 	}
 	md, html, err = claimReportNames(ReportsDir(root), stem)
 	if err != nil {

@@ -153,6 +153,7 @@ func Run(ctx context.Context, p Prompt, opts RunOptions, h Hooks) (*RunResult, e
 	if rec.Model == "" {
 		rec.Model = res.ModelID
 	}
+	rec.PromptHash, rec.Commit = VersionOf(p.WS.Root, p.Src) // version.go
 	if sendErr != nil {
 		prob := Explain(sendErr, key, res)
 		rec.Error = prob.Message

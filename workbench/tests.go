@@ -323,6 +323,9 @@ func runOne(ctx context.Context, c *Client, lim *limiter, j TestJob, pause time.
 func recordTest(root, prompt string, j TestJob, r TestResult, key Key, now time.Time) error {
 	rec := Record{Time: now, Prompt: prompt, Test: j.Case, Model: j.ModelID,
 		RequestHash: RequestHash(j.Body, j.Version), CostUSD: r.Cost, Batch: r.Batch, Error: r.Error, Interrupted: r.Interrupted}
+	if j.Result != nil && j.Result.File != nil {
+		rec.PromptHash, rec.Commit = VersionOf(root, j.Result.File.Src) // version.go
+	}
 	if r.Reply != nil {
 		if r.Reply.Model != "" {
 			rec.Model = r.Reply.Model

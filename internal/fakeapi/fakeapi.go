@@ -66,6 +66,9 @@ type CacheCreation struct {
 type Server struct {
 	URL   string
 	Reply string // default reply text
+	// ReplyFor, when set, gives the default reply text of each messages
+	// request from its body (a deterministic reply per prompt version).
+	ReplyFor func(body []byte) string
 
 	srv *httptest.Server
 
@@ -209,6 +212,9 @@ func (s *Server) messages(w http.ResponseWriter, r *http.Request, body []byte, r
 		return
 	}
 	text := resp.Text
+	if text == "" && s.ReplyFor != nil {
+		text = s.ReplyFor(body)
+	}
 	if text == "" {
 		text = s.Reply
 	}

@@ -1,0 +1,41 @@
+package workbench
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+)
+
+// TestUnifiedDiffAppliesWithPatch checks the diff against patch(1): applied
+// to the old text it gives the new one.
+func TestUnifiedDiffAppliesWithPatch(t *testing.T) {
+	if _, err := exec.LookPath("patch"); err != nil {
+		t.Skip("no patch")
+	}
+	cases := [][2]string{
+		{"a\nb\nc\n", "a\nB\nc\n"},
+		{"1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n", "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n11\n12\n13\n"},
+		{"", "new\n"},
+		{"x\ny\n", ""},
+		{"keep\nend", "keep\nend\n"},
+	}
+	for i, c := range cases {
+		d := UnifiedDiff("a/p", "b/p", c[0], c[1])
+		dir := t.TempDir()
+		f := filepath.Join(dir, "p")
+		os.WriteFile(f, []byte(c[0]), 0o644)
+		os.WriteFile(filepath.Join(dir, "d.patch"), []byte(d), 0o644)
+		cmd := exec.Command("patch", "-s", f, filepath.Join(dir, "d.patch"))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("case %d: patch: %v %s\n%s", i, err, out, d)
+		}
+		got, _ := os.ReadFile(f)
+		if string(got) != c[1] {
+			t.Errorf("case %d: got %q want %q\n%s", i, got, c[1], d)
+		}
+	}
+	if UnifiedDiff("a", "b", "same\n", "same\n") != "" {
+		t.Error("equal texts give a diff")
+	}
+}

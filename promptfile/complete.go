@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 )
 
 // CompletionKind says what is being typed at a position.
@@ -463,14 +464,24 @@ func snippetEscape(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `$`, `\$`, `}`, `\}`).Replace(s)
 }
 
+// completeModels lists every name of every model the API still serves
+// today; a deprecated one says when it retires.
 func completeModels(cat *Catalog) []Completion {
 	var out []Completion
+	now := time.Now()
 	for i, m := range cat.Models() {
+		life := m.LifecycleOn(now)
+		if life == Retired {
+			continue
+		}
 		for j, n := range m.Names() {
 			if got, ok := cat.Lookup(n); !ok || got != m {
 				continue
 			}
 			c := Completion{Label: n, Description: m.DisplayName, Detail: ModelPriceLine(m), Doc: modelDoc(m, n)}
+			if life == Deprecated && m.RetiresOn != "" {
+				c.Detail += " · deprecated, retires " + m.RetiresOn
+			}
 			// Canonical ids first, newest first as the data lists them; then
 			// aliases and dated ids.
 			rank := 0

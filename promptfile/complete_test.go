@@ -3,6 +3,7 @@ package promptfile
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 // In each case, "|" marks the cursor and "[" "]" the word replaced.
@@ -99,5 +100,37 @@ func TestCompletionFormats(t *testing.T) {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
 		}
+	}
+}
+
+// TestCompleteModelsLeavesOutRetired: a retired model is not offered; a
+// deprecated one says when it retires.
+func TestCompleteModelsLeavesOutRetired(t *testing.T) {
+	cat := DefaultCatalog()
+	items := Complete(nil, cat, CompletionSite{Kind: ModelCompletion})
+	byLabel := map[string]Completion{}
+	for _, c := range items {
+		byLabel[c.Label] = c
+	}
+	now := time.Now()
+	for _, m := range cat.Models() {
+		c, offered := byLabel[m.ID]
+		switch m.LifecycleOn(now) {
+		case Retired:
+			if offered {
+				t.Errorf("retired %s is offered", m.ID)
+			}
+		case Deprecated:
+			if !offered || !strings.Contains(c.Detail, "deprecated, retires "+m.RetiresOn) {
+				t.Errorf("deprecated %s: offered %v, detail %q", m.ID, offered, c.Detail)
+			}
+		default:
+			if !offered || strings.Contains(c.Detail, "deprecated") {
+				t.Errorf("active %s: offered %v, detail %q", m.ID, offered, c.Detail)
+			}
+		}
+	}
+	if _, ok := byLabel["claude-sonnet-4-5-20250929"]; ok {
+		t.Error("the retired Sonnet 4.5's dated id is offered")
 	}
 }

@@ -135,6 +135,10 @@ type export struct {
 	params    []*exportParam
 	stream    bool
 	streamWhy string
+	// files are the images and documents the program reads when it runs
+	// (export_media.go), in order of first use.
+	files []*fileRef
+	whole bool // the body was taken whole from the rendering (fromTree)
 }
 
 // exportParam is one of the prompt's variables.
@@ -149,7 +153,8 @@ type node struct {
 	keys  []string // object keys, in order
 	elems []*node  // object values or array items
 	text  *textTmpl
-	raw   string // a number, true, false or null, as JSON writes it
+	raw   string   // a number, true, false or null, as JSON writes it
+	file  *fileRef // fileNode: a file's content, read when the program runs
 }
 
 type nodeKind int
@@ -159,6 +164,7 @@ const (
 	arrayNode
 	textNode
 	rawNode
+	fileNode // export_media.go
 )
 
 // template is a text: literal pieces and parameters. With trim, white space
@@ -268,6 +274,17 @@ func newExport(res *promptfile.Result, opts promptfile.Options) (*export, error)
 			return nil, fmt.Errorf("%s was not read for the rendering", p)
 		},
 	}
+	media := mediaFiles(res, dir) // export_media.go: images and documents, served like includes
+	ws.ReadFile = func(p string) ([]byte, error) {
+		if text, ok := included[p]; ok {
+			// The reader drops one final line break: give it one to drop.
+			return []byte(text + "\r\n"), nil
+		}
+		if data, ok := media[p]; ok {
+			return data, nil
+		}
+		return nil, fmt.Errorf("%s was not read for the rendering", p)
+	}
 	tmpl := promptfile.Analyze(f, ws, promptfile.Options{Path: path, Vars: sentinels, Model: res.ModelID})
 	if len(tmpl.Blocks) != len(res.Blocks) {
 		return nil, errors.New("cannot export: the prompt renders differently a second time")
@@ -303,6 +320,12 @@ func newExport(res *promptfile.Result, opts promptfile.Options) (*export, error)
 			text = text[i+j+len(sentinelClose):]
 		}
 		return t, nil
+	}
+
+	if hasContentBlocks(res) {
+		// Images, documents or tool turns: the body is taken whole from the
+		// second rendering (export_media.go).
+		return x, x.fromTree(res, tmpl, split)
 	}
 
 	type block struct {
@@ -623,7 +646,8 @@ type printer struct {
 	key               func(string) string
 	raw               func(string) string
 	text              func(t *textTmpl, indent string) string
-	comma             bool // a comma after the last entry of a multi-line literal
+	file              func(f *fileRef) string // how the program reads a file (export_media.go)
+	comma             bool                    // a comma after the last entry of a multi-line literal
 	step              string
 	width             int
 }
@@ -634,6 +658,8 @@ func (p *printer) value(n *node, indent string, col int) string {
 		return p.text(n.text, indent)
 	case rawNode:
 		return p.raw(n.raw)
+	case fileNode:
+		return p.file(n.file)
 	}
 	if s, ok := p.inline(n); ok && col+len(s) <= p.width {
 		return s
@@ -672,6 +698,8 @@ func (p *printer) inline(n *node) (string, bool) {
 		return s, !strings.Contains(s, "\n")
 	case rawNode:
 		return p.raw(n.raw), true
+	case fileNode:
+		return p.file(n.file), true
 	}
 	var parts []string
 	for i, e := range n.elems {

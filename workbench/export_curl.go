@@ -61,8 +61,16 @@ func writeCurl(w io.Writer, x *export) error {
 		b.WriteString("\"")
 		assigns = append(assigns, b.String())
 	}
+	if x.whole {
+		// A body taken whole from the rendering (export_media.go): every
+		// text with variables, wherever it is, and every file read first.
+		assignAll(x.body, assign)
+	}
 	for i, k := range x.body.keys {
 		v := x.body.elems[i]
+		if x.whole {
+			break
+		}
 		switch k {
 		case "system":
 			if v.kind == textNode {
@@ -83,7 +91,7 @@ func writeCurl(w io.Writer, x *export) error {
 			}
 		}
 	}
-	quoted := len(assigns) == 0 // no expansions in the body: a quoted heredoc, taken as is
+	quoted := len(assigns) == 0 && len(x.files) == 0 // no expansions in the body: a quoted heredoc, taken as is
 	leaf := func(s string) string {
 		if quoted {
 			return s
@@ -102,6 +110,12 @@ func writeCurl(w io.Writer, x *export) error {
 				return `$(json_string "$` + id + `")`
 			}
 			return leaf(jsonString(t.eval(nil)))
+		},
+		file: func(f *fileRef) string {
+			if f.Text {
+				return `$(json_string "$` + shFileVar(f) + `")`
+			}
+			return `"$` + shFileVar(f) + `"`
 		},
 		step: "  ", width: 80,
 	}
@@ -133,6 +147,20 @@ func writeCurl(w io.Writer, x *export) error {
 	}
 	if len(assigns) > 0 {
 		fmt.Fprintf(&b, "\n# The texts that hold variables.\n%s\n", strings.Join(assigns, "\n"))
+	}
+	if len(x.files) > 0 {
+		fmt.Fprintf(&b, "\n%s", wrap("#", "The images and documents, read now rather than pasted in. "+x.filesNote(), 80))
+		for _, f := range x.files {
+			v := shFileVar(f)
+			if f.Text {
+				// $(…) drops final line breaks: an x after the text keeps them.
+				fmt.Fprintf(&b, "%s=$(cat %s; printf x)\n%s=${%s%%x}\n", v, shSingleQuoted(f.Path), v, v)
+			} else {
+				fmt.Fprintf(&b, "%s=$(base64 < %s)\n%s=$(printf '%%s' \"$%s\" | tr -d '\\n')\n", v, shSingleQuoted(f.Path), v, v)
+			}
+		}
+	}
+	if len(assigns) > 0 || hasTextFiles(x.files) {
 		b.WriteString(jsonStringFunc(trims))
 	}
 
@@ -262,3 +290,32 @@ func shIdent(name string) string {
 
 // shComment keeps a name on its comment line.
 func shComment(s string) string { return strings.ReplaceAll(s, " ", "\\ ") }
+
+// shFileVar names a file's content; variables' names end without "_N".
+func shFileVar(f *fileRef) string { return "file_" + strconv.Itoa(f.N) + "_" }
+
+func hasTextFiles(files []*fileRef) bool {
+	for _, f := range files {
+		if f.Text {
+			return true
+		}
+	}
+	return false
+}
+
+// assignAll puts each text with variables of the body in a shell variable
+// of its own, text_1, text_2, … in body order.
+func assignAll(body *node, assign func(t *textTmpl, want string)) {
+	n := 0
+	var walk func(v *node)
+	walk = func(v *node) {
+		if v.kind == textNode && v.text.hasParams() {
+			n++
+			assign(v.text, "text_"+strconv.Itoa(n))
+		}
+		for _, e := range v.elems {
+			walk(e)
+		}
+	}
+	walk(body)
+}

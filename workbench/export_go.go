@@ -31,9 +31,15 @@ func writeGo(w io.Writer, x *export) error {
 	}
 	p := &printer{
 		objOpen: "map[string]any{", objClose: "}", arrOpen: "[]any{", arrClose: "}",
-		key:   func(k string) string { return strconv.Quote(k) + ": " },
-		raw:   func(r string) string { return strings.Replace(r, "null", "nil", 1) },
-		text:  func(t *textTmpl, _ string) string { return goText(t, ids) },
+		key:  func(k string) string { return strconv.Quote(k) + ": " },
+		raw:  func(r string) string { return strings.Replace(r, "null", "nil", 1) },
+		text: func(t *textTmpl, _ string) string { return goText(t, ids) },
+		file: func(f *fileRef) string {
+			if f.Text {
+				return "string(" + goFileVar(f) + ")"
+			}
+			return "base64.StdEncoding.EncodeToString(" + goFileVar(f) + ")"
+		},
 		comma: true, step: "\t", width: 96,
 	}
 
@@ -41,7 +47,14 @@ func writeGo(w io.Writer, x *export) error {
 	b.WriteString(wrap("//", fmt.Sprintf("%s as a Go program (claude-ls export --lang go): it sends the request the prompt renders to through the official SDK and prints the reply. API version %s, which the SDK's %s.", x.name, x.version, speaks), 80))
 	fmt.Fprintf(&b, "//\n// Save it as main.go in a new folder and run it there, with ANTHROPIC_API_KEY\n// set (ANTHROPIC_BASE_URL is honoured):\n//\n")
 	fmt.Fprintf(&b, "//\tgo mod init example\n//\tgo get %s@%s\n//\tgo run .\n", mod, ver)
-	fmt.Fprintf(&b, "package main\n\nimport (\n\t\"context\"\n\t\"fmt\"\n\t\"os\"\n\t\"strings\"\n\n")
+	if note := x.filesNote(); note != "" {
+		b.WriteString("//\n" + wrap("//", note, 80))
+	}
+	fmt.Fprintf(&b, "package main\n\nimport (\n\t\"context\"\n")
+	if x.hasBase64Files() {
+		fmt.Fprintf(&b, "\t\"encoding/base64\"\n")
+	}
+	fmt.Fprintf(&b, "\t\"fmt\"\n\t\"os\"\n\t\"strings\"\n\n")
 	fmt.Fprintf(&b, "\t%q\n\t%q\n)\n\n", mod, mod+"/packages/param")
 
 	// main calls the function with the current values.
@@ -72,6 +85,12 @@ func writeGo(w io.Writer, x *export) error {
 	}
 	b.WriteString(wrap("//", doc+" and returns the text of the reply.", 80))
 	fmt.Fprintf(&b, "func askClaude(%s) (string, error) {\n", sig)
+	if len(x.files) > 0 {
+		fmt.Fprintf(&b, "// The images and documents, read now rather than pasted in.\n")
+	}
+	for _, f := range x.files {
+		fmt.Fprintf(&b, "%s, err := os.ReadFile(%s)\nif err != nil {\nreturn \"\", err\n}\n", goFileVar(f), strconv.Quote(f.Path))
+	}
 	fmt.Fprintf(&b, "// The body as `claude-ls render` writes it; param.Override sends it as is.\n")
 	fmt.Fprintf(&b, "params := param.Override[anthropic.MessageNewParams](%s)\n", p.value(x.body, "\t", 60))
 	if x.stream {
@@ -146,3 +165,6 @@ func goString(s string) string {
 	}
 	return strconv.Quote(s)
 }
+
+// goFileVar names a file's bytes; parameters never hold "_" (camel).
+func goFileVar(f *fileRef) string { return "file_" + strconv.Itoa(f.N) }

@@ -10,7 +10,7 @@ import (
 var pyReserved = wordSet(
 	`False None True and as assert async await break class continue def del elif else except finally
 	for from global if import in is lambda nonlocal not or pass raise return try while with yield`,
-	`anthropic ask_claude client message stream block str print`)
+	`anthropic ask_claude client message stream block str print base64 pathlib`)
 
 // writePython writes a Python program on the `anthropic` package. Its 2.x
 // speaks API version 2026-10-21; for 2023-06-01 the request sets the
@@ -20,9 +20,15 @@ func writePython(w io.Writer, x *export) error {
 	ids := idents(x.params, snake, pyReserved)
 	p := &printer{
 		objOpen: "{", objClose: "}", arrOpen: "[", arrClose: "]",
-		key:   func(k string) string { return pyString(k) + ": " },
-		raw:   pyRaw,
-		text:  func(t *textTmpl, indent string) string { return pyText(t, indent, ids) },
+		key:  func(k string) string { return pyString(k) + ": " },
+		raw:  pyRaw,
+		text: func(t *textTmpl, indent string) string { return pyText(t, indent, ids) },
+		file: func(f *fileRef) string {
+			if f.Text {
+				return "pathlib.Path(" + pyString(f.Path) + ").read_bytes().decode(\"utf-8\")"
+			}
+			return "base64.b64encode(pathlib.Path(" + pyString(f.Path) + ").read_bytes()).decode(\"ascii\")"
+		},
 		comma: true, step: "    ", width: 88,
 	}
 	file := strings.ReplaceAll(strings.TrimSuffix(x.name, ".prompt"), "-", "_") + ".py"
@@ -43,7 +49,17 @@ func writePython(w io.Writer, x *export) error {
 	}
 	b.WriteString(wrap("#", head, 80))
 	fmt.Fprintf(&b, "#\n# Run it with ANTHROPIC_API_KEY set (ANTHROPIC_BASE_URL is honoured):\n#\n")
-	fmt.Fprintf(&b, "#     pip install anthropic\n#     python3 %s\n\nimport anthropic\n\n\n", file)
+	fmt.Fprintf(&b, "#     pip install anthropic\n#     python3 %s\n", file)
+	if note := x.filesNote(); note != "" {
+		b.WriteString("#\n" + wrap("#", note, 80))
+	}
+	if len(x.files) > 0 {
+		if x.hasBase64Files() {
+			b.WriteString("\nimport base64")
+		}
+		b.WriteString("\nimport pathlib\n")
+	}
+	b.WriteString("\nimport anthropic\n\n\n")
 
 	sig := "client: anthropic.Anthropic"
 	for _, id := range ids {

@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -146,6 +147,69 @@ One more thing: {{client}}
 `}},
 }
 
+// mediaCase has an image, a PDF and a text document (read by the program
+// when it runs), tool turns with a variable in a call's input, and a
+// server tool.
+var mediaCase = exportCase{name: "media-tools", files: map[string]string{
+	"a.prompt": `---
+model: claude-sonnet-4-6
+max_tokens: 512
+tools:
+  - name: get_tide
+    description: Tide times for a port.
+    input_schema: {type: object, properties: {port: {type: string}}}
+  - {type: web_search_20260318, max_uses: 2}
+vars:
+  port: Brest
+---
+user:
+Here is the dialog, the bulletin and my notes about {{port}}.
+{{image "shot.png"}}
+{{document "bulletin.pdf"}}
+{{document "notes.txt"}}
+
+assistant:
+Let me check the tides.
+
+tool_use: get_tide id=toolu_01
+port: {{port}}
+
+tool_result: id=toolu_01
+High water 05:41.
+
+user:
+Answer briefly.
+`,
+	"shot.png":     string(mustBase64("iVBORw0KGgoAAAANSUhEUgAAAUAAAADICAIAAAAWZq/8AAACl0lEQVR42u3dqxHCQBSG0RQFBg8Wg45AUgGVUAkaDLiUQAe8BIMO+DCrMhduOP8cGQX53Ga2Gk1mQFKVnwAEDAgYEDAIGBAwEB/wdVUXdJ9/7ucF3eeXx0WBPwYEDAIWMAhYwCBgQMAgYAGDgAUMAgYBCxgcpQQEDAgYBAwIGBAwIGBIHvDl/gCSEjAIGBAwIGAQMCBgQMCAgEHAgIABAYOAy07jKRBMwCBgAYOAAQGDgAUMAgYEDHwj4PZ8g4/kJ2AELGABI2ABCxgBCxgBI2AELGABI2ABg4AFjIARMAIWsIARsIARMD5mAAELGAQMCBgQMAhYwCBgQMBA3wEDbicEBAwIGAQMCBgQMAgYEDAgYEDAIGAgY8BbMwtfbwG3ZhY+AZsJWMBmAjYzAZsJWMBmAjazxAGvLWReZQELWMAmYAEL2ARsAjYBC9gELGABm4BNwCZgE7BFBWxmAjYzAZsJWMBmAjYzAZsJWMBmAjaznAEDbmYABAwIGAQMCBgQMAgYEDAgYEDAIGAgY8COlZv5GsnMBGwmYAGbCdjMBGxmAjYTsIDN/iNg1465gswELGAzAQvYBCxgAZuABWwmYAGbgAUsYBOwgAVswwrYzARsZgI2E7CAzQRsZgI2E7CAzQRsZjkDBtzMAAgYEDAIGBAwIGAQMCBgQMCAgEHAgIABAQMCBgEDAgYEDAIGBAwIGBAwCBgQMCBghmd3aHgTMAIWMAhYwCBgASNgAQsYAQsYBCxgELCAEbCAIXXAmx+bgBGwgAWMgAUMAhYwCFjACFjAXhcELGAQsIDBQQ4BI2ABg4AFDAIWMAIWsIARsIBBwAIGAQsYAQsYSEjAIGBAwICAQcCAgAEBAwIGAQMCBgQMAgYEDIR6AZNWJG8Y4/oWAAAAAElFTkSuQmCC")),
+	"bulletin.pdf": string(mustBase64("JVBERi0xLjQKMSAwIG9iago8PCAvVHlwZSAvQ2F0YWxvZyAvUGFnZXMgMiAwIFIgPj4KZW5kb2JqCjIgMCBvYmoKPDwgL1R5cGUgL1BhZ2VzIC9LaWRzIFszIDAgUiA1IDAgUl0gL0NvdW50IDIgPj4KZW5kb2JqCjMgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCA2MTIgNzkyXSAvQ29udGVudHMgNCAwIFIgL1Jlc291cmNlcyA8PCAvRm9udCA8PCAvRjEgNyAwIFIgPj4gPj4gPj4KZW5kb2JqCjQgMCBvYmoKPDwgL0xlbmd0aCA3MyA+PgpzdHJlYW0KQlQgL0YxIDEyIFRmIDcyIDcyMCBUZCAxNCBUTAooVGlkZSByZXBvcnQ6IGhpZ2ggd2F0ZXIgYXQgMDY6MTIuKSBUaiBUKgpFVAplbmRzdHJlYW0KZW5kb2JqCjUgMCBvYmoKPDwgL1R5cGUgL1BhZ2UgL1BhcmVudCAyIDAgUiAvTWVkaWFCb3ggWzAgMCA2MTIgNzkyXSAvQ29udGVudHMgNiAwIFIgL1Jlc291cmNlcyA8PCAvRm9udCA8PCAvRjEgNyAwIFIgPj4gPj4gPj4KZW5kb2JqCjYgMCBvYmoKPDwgL0xlbmd0aCA3NSA+PgpzdHJlYW0KQlQgL0YxIDEyIFRmIDcyIDcyMCBUZCAxNCBUTAooTG93IHdhdGVyIGF0IDEyOjMwIFwoc3ByaW5nIHRpZGVcKS4pIFRqIFQqCkVUCmVuZHN0cmVhbQplbmRvYmoKNyAwIG9iago8PCAvVHlwZSAvRm9udCAvU3VidHlwZSAvVHlwZTEgL0Jhc2VGb250IC9IZWx2ZXRpY2EgPj4KZW5kb2JqCnhyZWYKMCA4CjAwMDAwMDAwMDAgNjU1MzUgZiAKMDAwMDAwMDAwOSAwMDAwMCBuIAowMDAwMDAwMDU4IDAwMDAwIG4gCjAwMDAwMDAxMjEgMDAwMDAgbiAKMDAwMDAwMDI0NyAwMDAwMCBuIAowMDAwMDAwMzcwIDAwMDAwIG4gCjAwMDAwMDA0OTYgMDAwMDAgbiAKMDAwMDAwMDYyMSAwMDAwMCBuIAp0cmFpbGVyCjw8IC9TaXplIDggL1Jvb3QgMSAwIFIgPj4Kc3RhcnR4cmVmCjY5MQolJUVPRgo=")),
+	"notes.txt":    "Spring tides \"soon\" $HOME `tick`.\r\nSecond line.\n\n",
+}}
+
+func mustBase64(s string) []byte {
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+func init() { exportCases = append(exportCases, mediaCase) }
+
+// writeCaseFiles puts every case's files but its prompt in dir, where the
+// exported programs run and read their images and documents.
+func writeCaseFiles(t *testing.T, dir string) {
+	t.Helper()
+	for _, c := range exportCases {
+		for name, data := range c.files {
+			if name != "a.prompt" {
+				if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+}
+
 // renderCase writes the case's files and renders it as `claude-ls render` would.
 func renderCase(t *testing.T, c exportCase) (*promptfile.Result, promptfile.Options) {
 	t.Helper()
@@ -268,6 +332,7 @@ func TestExportGoRunsAgainstFakeAPI(t *testing.T) {
 	// One module holds every program; it requires what this one does, so
 	// everything resolves from the module cache, with no network.
 	dir := t.TempDir()
+	writeCaseFiles(t, dir)
 	mod := regexp.MustCompile(`(?m)^module .*$`).ReplaceAll(gomod, []byte("module exported"))
 	os.WriteFile(filepath.Join(dir, "go.mod"), mod, 0o644)
 	os.WriteFile(filepath.Join(dir, "go.sum"), gosum, 0o644)
@@ -311,6 +376,7 @@ func nodeModules(t *testing.T) string {
 func TestExportTypeScriptAndJavaScriptRunAgainstFakeAPI(t *testing.T) {
 	modules := nodeModules(t)
 	dir := t.TempDir()
+	writeCaseFiles(t, dir)
 	// Node finds the SDK through node_modules beside the programs.
 	if err := os.Symlink(modules, filepath.Join(dir, "node_modules")); err != nil {
 		t.Fatal(err)
@@ -363,6 +429,7 @@ func TestExportCurlRunsAgainstFakeAPI(t *testing.T) {
 		shells = append(shells, "bash")
 	}
 	dir := t.TempDir()
+	writeCaseFiles(t, dir)
 	for _, c := range exportCases {
 		out, res := exportCaseTo(t, c, "curl")
 		script := filepath.Join(dir, c.name+".sh")
@@ -431,6 +498,7 @@ func TestExportPythonCompilesAndSendsTheRequest(t *testing.T) {
 	}
 	stub, _ := filepath.Abs(filepath.Join("testdata", "python"))
 	dir := t.TempDir()
+	writeCaseFiles(t, dir)
 	for _, c := range exportCases {
 		out, res := exportCaseTo(t, c, "python")
 		prog := filepath.Join(dir, strings.ReplaceAll(c.name, "-", "_")+".py")

@@ -12,7 +12,7 @@ var jsReserved = wordSet(
 	finally for function if import in instanceof new null return super switch this throw true try typeof
 	var void while with yield let static implements package protected interface private public await
 	arguments eval undefined NaN Infinity`,
-	`Anthropic askClaude main client message stream block params err console process`)
+	`Anthropic askClaude main client message stream block params err console process readFileSync`)
 
 var jsIdent = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$]*$`)
 
@@ -26,9 +26,15 @@ func writeJS(w io.Writer, x *export, ts bool) error {
 	ids := idents(x.params, camel, jsReserved)
 	p := &printer{
 		objOpen: "{", objClose: "}", arrOpen: "[", arrClose: "]", pad: " ",
-		key:   jsKey,
-		raw:   func(r string) string { return r },
-		text:  func(t *textTmpl, _ string) string { return jsText(t, ids) },
+		key:  jsKey,
+		raw:  func(r string) string { return r },
+		text: func(t *textTmpl, _ string) string { return jsText(t, ids) },
+		file: func(f *fileRef) string {
+			if f.Text {
+				return "readFileSync(" + jsString(f.Path) + ", \"utf8\")"
+			}
+			return "readFileSync(" + jsString(f.Path) + ").toString(\"base64\")"
+		},
 		comma: true, step: "  ", width: 80,
 	}
 	base := strings.TrimSuffix(x.name, ".prompt")
@@ -56,6 +62,12 @@ func writeJS(w io.Writer, x *export, ts bool) error {
 	b.WriteString(wrap("//", head, 80))
 	fmt.Fprintf(&b, "//\n// Run it with ANTHROPIC_API_KEY set (ANTHROPIC_BASE_URL is honoured):\n//\n")
 	fmt.Fprintf(&b, "//   npm install @anthropic-ai/sdk\n//   %s%s\n", run, file)
+	if note := x.filesNote(); note != "" {
+		b.WriteString("//\n" + wrap("//", note, 80))
+	}
+	if len(x.files) > 0 {
+		fmt.Fprintf(&b, "import { readFileSync } from \"node:fs\";\n")
+	}
 	fmt.Fprintf(&b, "import Anthropic from \"@anthropic-ai/sdk\";\n\n")
 
 	sig := "client" + typed(": Anthropic")

@@ -436,6 +436,14 @@ func hoverKey(r *promptfile.Result, key string, e *promptfile.Entry) string {
 	if v := spec.Range(r); v != "" {
 		sb.WriteString("\n\nValid: " + v)
 	}
+	switch spec.Sent {
+	case promptfile.SentInBody:
+		sb.WriteString("\n\nSent in the request body.")
+	case promptfile.SentAsHeader:
+		sb.WriteString("\n\nSent as an HTTP header, not in the body.")
+	default:
+		sb.WriteString("\n\nNever sent: a key of the `.prompt` format.")
+	}
 	if key == "system" && e != nil {
 		for _, rb := range r.Blocks {
 			if rb.Block.Role == promptfile.System && rb.Block.Line == e.KeyAt && rb.Text != "" {

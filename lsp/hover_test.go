@@ -279,12 +279,12 @@ func TestHoverFrontMatterKeyShowsItsDocumentationAndRange(t *testing.T) {
 	md, r := hoverAtMarker(t, c, "a.prompt", "max_tokens")
 	wantContains(t, "hover on max_tokens", md,
 		"**`max_tokens`**", keyDoc("max_tokens"),
-		"Valid: an integer from 1 to 128,000 (`claude-sonnet-4-6`'s output limit)")
+		"Valid: an integer from 1 to 128,000 (`claude-sonnet-4-6`'s output limit)", "Sent in the request body.")
 	if r != rangeOf(c, "a.prompt", "max_tokens") {
 		t.Errorf("range %+v, want the key", r)
 	}
 	md, _ = hoverAtMarker(t, c, "a.prompt", "tests:")
-	wantContains(t, "hover on tests", md, keyDoc("tests"), "Valid: a list of maps")
+	wantContains(t, "hover on tests", md, keyDoc("tests"), "Valid: a list of maps", "Never sent: a key of the `.prompt` format.")
 }
 
 func TestHoverIncludeShowsItsSizeAndTokens(t *testing.T) {

@@ -393,3 +393,15 @@ func TestHoverVarUsedOnlyInSystemKey(t *testing.T) {
 		t.Errorf("hover says the variable is not used:\n%s", md)
 	}
 }
+
+// TestHoverEffortNamesTheModelsLevels: the range comes from the registry,
+// for the file's model.
+func TestHoverEffortNamesTheModelsLevels(t *testing.T) {
+	src := "---\nmodel: claude-opus-4-7\nmax_tokens: 100\neffort: xhigh\n---\nuser:\nhi\n"
+	c := newTestClient(t, map[string]string{"a.prompt": src})
+	openSettled(c, "a.prompt")
+	md, _ := hoverAtMarker(t, c, "a.prompt", "effort")
+	wantContains(t, "hover on effort", md, keyDoc("effort"),
+		"Valid: `low`, `medium`, `high`, `xhigh`, `max`; `claude-opus-4-7` takes `low`, `medium`, `high`, `xhigh`, `max`",
+		"Sent in the request body.")
+}

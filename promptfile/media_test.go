@@ -84,3 +84,33 @@ func hasFile(ar *txtar.Archive, name string) bool {
 	}
 	return false
 }
+
+// TestToolTurnFixesApply: a tool turn's quick fix removes its problem.
+func TestToolTurnFixesApply(t *testing.T) {
+	head := "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\ntools:\n  - {name: get_tide, description: t, input_schema: {type: object}}\n---\nuser:\nTides?\n\n"
+	for _, src := range []string{
+		head + "tool_use: get_tides id=toolu_01\n{}\n\ntool_result: id=toolu_01\nx\n",
+		head + "tool_use: get_tide id=toolu_01\n{}\n\ntool_use: get_tide id=toolu_02\n{}\n\ntool_result: id=toolu_02\nx\n\nuser:\nMore.\n",
+		head + "tool_use: get_tide id=toolu_01\n{}",
+		head + "tool_use: get_tide\n{}\n",
+	} {
+		res := analyzeFiles(t, src, nil)
+		fixed, code := src, ""
+		for _, d := range res.Diagnostics {
+			if strings.HasPrefix(d.Code, "tool-") && len(d.Fixes) > 0 {
+				e := d.Fixes[0].Edits[0]
+				fixed, code = src[:e.Span.Start]+e.NewText+src[e.Span.End:], d.Code
+				break
+			}
+		}
+		if fixed == src {
+			t.Errorf("no fix for:\n%s", src)
+			continue
+		}
+		for _, d := range analyzeFiles(t, fixed, nil).Diagnostics {
+			if d.Code == code {
+				t.Errorf("after the fix, %s: %s\n%s", d.Code, d.Message, fixed)
+			}
+		}
+	}
+}

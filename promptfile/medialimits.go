@@ -142,7 +142,12 @@ func (a *analysis) checkCitations(cited, uncited []*MediaInfo) {
 		return
 	}
 	for _, info := range uncited {
-		a.errorf("citations-mixed", info.Part.Span, "citations are on for other documents of this request: the API takes them on all documents or none (add `citations: true` here, or set `citations: true` in the front matter)")
+		var fixes []Fix
+		if info.Part.Attr.Empty() && info.Part.NameSpan.End < len(a.f.Src) {
+			at := info.Part.NameSpan.End + 1 // after the closing quote
+			fixes = append(fixes, Fix{Title: "Add `citations: true`", Edits: []Edit{{Span: Span{at, at}, NewText: " citations: true"}}})
+		}
+		a.errorf("citations-mixed", info.Part.Span, "citations are on for other documents of this request: the API takes them on all documents or none (add `citations: true` here, or set `citations: true` in the front matter)", fixes...)
 	}
 	if a.hasFormat() {
 		a.errorf("citations-format", cited[0].Part.Span, "citations cannot go with a structured-output `format`: the API refuses the two together")

@@ -133,7 +133,8 @@ func (a *analysis) checkToolTurns() {
 	unanswered := func() {
 		for _, c := range open {
 			if c.ID != "" && !answered[c.ID] {
-				a.errorf("tool-unanswered", c.IDSpan, "tool call `"+c.ID+"` has no result: add a `tool_result: id="+c.ID+"` block right after the assistant message that makes it (the API refuses a call without its result)")
+				a.errorf("tool-unanswered", c.IDSpan, "tool call `"+c.ID+"` has no result: add a `tool_result: id="+c.ID+"` block right after the assistant message that makes it (the API refuses a call without its result)",
+					a.addResultFix(c))
 				answered[c.ID] = true // said once
 			}
 		}
@@ -170,7 +171,11 @@ func (a *analysis) checkToolTurns() {
 				} else {
 					msg += ": a request that carries tool calls must define its tools"
 				}
-				a.errorf("tool-unknown", t.NameSpan, msg)
+				var fixes []Fix
+				if near, ok := Nearest(t.Name, names); ok {
+					fixes = append(fixes, Fix{Title: "Use `" + near + "`", Edits: []Edit{{Span: t.NameSpan, NewText: near}}})
+				}
+				a.errorf("tool-unknown", t.NameSpan, msg, fixes...)
 			}
 			if t.ID != "" {
 				if first, dup := calls[t.ID]; dup {
@@ -216,7 +221,9 @@ func (a *analysis) checkToolLine(b *Block, t *ToolTurn) {
 	case t.Kind == ToolUse && t.NameSpan.End == 0:
 		a.errorf("tool-line", b.Line, "a tool call is written `tool_use: NAME id=ID`: the tool's name is missing")
 	case t.IDSpan.End == 0:
-		a.errorf("tool-line", b.Line, "the tool call's id is missing: write `id=ID` (e.g. id=toolu_01) on this line")
+		id := a.freeToolID()
+		a.errorf("tool-line", b.Line, "the tool call's id is missing: write `id=ID` (e.g. id=toolu_01) on this line",
+			Fix{Title: "Add `id=" + id + "`", Edits: []Edit{{Span: Span{b.Line.End, b.Line.End}, NewText: " id=" + id}}})
 	case !toolIDRE.MatchString(t.ID):
 		a.errorf("tool-line", t.IDSpan, "tool call id `"+t.ID+"` is refused by the API: an id is letters, digits, `_` and `-`")
 	}
@@ -359,4 +366,52 @@ func (f *File) ToolPeer(b *Block) *Block {
 		}
 	}
 	return nil
+}
+
+// freeToolID is an id no tool turn of the file uses: toolu_01, toolu_02, …
+func (a *analysis) freeToolID() string {
+	used := map[string]bool{}
+	for _, b := range a.f.Blocks {
+		if b.Tool != nil {
+			used[b.Tool.ID] = true
+		}
+	}
+	for n := 1; ; n++ {
+		id := "toolu_" + itoa(n)
+		if n < 10 {
+			id = "toolu_0" + itoa(n)
+		}
+		if !used[id] {
+			return id
+		}
+	}
+}
+
+// addResultFix adds a result block for call c right after its block.
+func (a *analysis) addResultFix(c *ToolTurn) Fix {
+	// After the call's assistant message: past the calls and assistant
+	// text that follow it.
+	at := len(a.f.Src)
+	bs := a.f.Blocks
+	for i, b := range bs {
+		if b.Tool == nil || b.Tool.IDSpan != c.IDSpan {
+			continue
+		}
+		j := i + 1
+		for j < len(bs) && bs[j].Role == Assistant {
+			j++
+		}
+		if j < len(bs) {
+			at = bs[j].Line.Start
+			if bs[j].Implicit {
+				at = bs[j].Content.Start
+			}
+		}
+		break
+	}
+	text := "tool_result: id=" + c.ID + "\n\n"
+	if at == len(a.f.Src) {
+		text = a.lineBreakBefore(at) + "\ntool_result: id=" + c.ID + "\n"
+	}
+	return Fix{Title: "Add a result for `" + c.ID + "`", Edits: []Edit{{Span: Span{at, at}, NewText: text}}}
 }

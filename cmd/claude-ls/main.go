@@ -30,6 +30,10 @@ Usage:
   claude-ls run [--var NAME=VALUE]... [--test NAME] [--model ID] [--no-stream] [--yes] FILE
   claude-ls run --all-tests [--model ID[,ID]...] [--batch] [--concurrency N] [--yes] FILE
   claude-ls batch status|results ID
+  claude-ls improve [--goal TEXT] [--model ID] [--write] [--yes] FILE
+  claude-ls tests generate [-n N] [--model ID] [--yes] FILE
+  claude-ls grade FILE [--test NAME] [--model ID] 1..5 [--note TEXT]
+  claude-ls compare [--rev REV] [--model ID[,ID]...] [--yes] FILE
   claude-ls usage [--since YYYY-MM-DD] [--org] [--json] [--html FILE]
   claude-ls limits [--json]
   claude-ls serve [--log FILE] [--trace]
@@ -51,6 +55,13 @@ Commands:
            them through the Message Batches API at half price
   batch    the status, or the results (waiting for them), of a batch that
            run --all-tests --batch started
+  improve  a model rewrites the prompt (keeping every variable); prints a
+           unified diff, or writes it with --write
+  tests    generate: a model proposes N new test cases, appended to tests:
+  grade    grade the last reply of a case 1-5 (kept in .claude-ls/grades.jsonl);
+           with only FILE, the mean grade of each version of the prompt
+  compare  run the test cases on the file and on its version at --rev (HEAD)
+           and write one report with both side by side
   usage    spend and tokens by day and model, from the recorded runs; --org
            sets the organisation's usage and cost (Admin API, needs
            ANTHROPIC_ADMIN_KEY) beside them; --html pictures the spend
@@ -79,6 +90,10 @@ var commands = map[string]command{
 	"usage":   {runUsage},
 	"limits":  {runLimits},
 	"batch":   {runBatch},
+	"improve": {runImprove},
+	"tests":   {runTestsCmd},
+	"grade":   {runGrade},
+	"compare": {runCompare},
 	"version": {func(_ []string, stdout, _ io.Writer) int { fmt.Fprintln(stdout, "claude-ls", version); return exitOK }},
 }
 

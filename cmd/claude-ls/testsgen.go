@@ -1,0 +1,65 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/claude-ls/claude-ls/workbench"
+)
+
+// runTestsCmd is `claude-ls tests SUBCOMMAND`.
+func runTestsCmd(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "generate" {
+		fmt.Fprintln(stderr, "Usage: claude-ls tests generate [-n N] [--model ID] [--yes] FILE")
+		return exitUsage
+	}
+	return runTestsGenerate(args[1:], stdout, stderr)
+}
+
+// runTestsGenerate asks a model for new test cases and appends them to
+// tests: (or to the tests file), never replacing one.
+func runTestsGenerate(args []string, stdout, stderr io.Writer) int {
+	fs := newFlags("tests generate", "[-n N] [--model ID] [--yes] FILE", stderr)
+	n := fs.Int("n", 3, "how many new test cases, `N`")
+	model := fs.String("model", "", "the model that writes them, `ID` (default: the prompt's model)")
+	yes := fs.Bool("yes", false, "run without asking when the cost passes the confirmation threshold")
+	files, code, ok := parseFlags(fs, args)
+	if !ok {
+		return code
+	}
+	if len(files) != 1 || *n < 1 || *n > 50 {
+		if *n < 1 || *n > 50 {
+			fmt.Fprintf(stderr, "claude-ls tests generate: -n is 1 to 50, not %d\n", *n)
+		}
+		fs.Usage()
+		return exitUsage
+	}
+	path := files[0]
+	p, code := openPrompt(path, stderr)
+	if code != exitOK {
+		return code
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	hooks := workbench.Hooks{Ask: asker(*yes), Note: func(note string) { fmt.Fprintln(stderr, "claude-ls:", note) }}
+	gen, err := workbench.GenerateTests(ctx, p, workbench.GenerateOptions{N: *n, Model: *model}, hooks)
+	if rejected(stderr, "tests generate", path, err) {
+		return exitProblems
+	}
+	if err != nil {
+		return failure("tests generate", path, err, stderr)
+	}
+	if err := gen.Change.Write(); err != nil {
+		fmt.Fprintln(stderr, "claude-ls tests generate:", err)
+		return exitUsage
+	}
+	for _, c := range gen.Cases {
+		fmt.Fprintln(stdout, c.Name)
+	}
+	fmt.Fprintf(stderr, "claude-ls tests generate: %s added to %s\n", countNoun(len(gen.Cases), "test case"), relTo(gen.Change.Path))
+	return exitOK
+}

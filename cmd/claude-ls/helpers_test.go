@@ -68,8 +68,8 @@ func TestImprovePrintsADiffAndWrites(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "a.prompt"), []byte(testsPrompt), 0o644)
 	// The request: our meta-prompt, the file, the goal, on the chosen model.
 	var sent struct {
-		Model    string `json:"model"`
-		System   string `json:"system"`
+		Model    string                     `json:"model"`
+		System   string                     `json:"system"`
 		Messages []struct{ Content string } `json:"messages"`
 	}
 	json.Unmarshal(api.Last("/v1/messages").Body, &sent)
@@ -226,7 +226,7 @@ func TestGradeSurvivesReRunsAndSummarisesVersions(t *testing.T) {
 	}
 	runCLI(t, dir, "grade", "a.prompt", "--test", "tides", "2")
 	out, _, code = runCLI(t, dir, "grade", "a.prompt")
-	if code != 0 || !regexp.MustCompile(`(?m)^` + hash + ` \(this file\)\s+-\s+\S+ \S+\s+2\s+3\.0$`).MatchString(out) {
+	if code != 0 || !regexp.MustCompile(`(?m)^`+hash+` \(this file\)\s+-\s+\S+ \S+\s+2\s+3\.0$`).MatchString(out) {
 		t.Errorf("summary %d:\n%s", code, out)
 	}
 }

@@ -124,6 +124,11 @@ func resultReads(res *promptfile.Result, path string) bool {
 			return true
 		}
 	}
+	for _, m := range res.Media { // images and documents: their tokens change with them
+		if m.Path == path {
+			return true
+		}
+	}
 	return false
 }
 

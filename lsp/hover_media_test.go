@@ -5,8 +5,11 @@ import (
 	"encoding/base64"
 	"image"
 	"image/png"
+	"slices"
 	"strings"
 	"testing"
+
+	"go.lsp.dev/protocol"
 )
 
 // twoPagePDF is a two-page PDF with one line of text on each page.
@@ -73,4 +76,20 @@ func TestHoverMediaAndToolIDs(t *testing.T) {
 	if loc := c.definition(u, c.pos(u, "shot.png", 1)); loc == nil || !strings.HasSuffix(string(loc.URI), "/shot.png") {
 		t.Errorf("definition on the image = %+v, want its file", loc)
 	}
+}
+
+// TestImageChangeOnDiskUpdatesOpenPrompt: an image the prompt sends is
+// watched like an include: replaced by a 9,000 px one on disk, the open
+// prompt gets the API's size limit at once.
+func TestImageChangeOnDiskUpdatesOpenPrompt(t *testing.T) {
+	c := newTestClient(t, map[string]string{
+		"a.prompt": "---\nmodel: claude-sonnet-4-6\nmax_tokens: 10\n---\nuser:\n{{image \"shot.png\"}}\n",
+		"shot.png": pngBytes(t, 20, 20),
+	})
+	u := c.open("a.prompt")
+	if p := c.waitVersion(u, 1); len(p.Diagnostics) != 0 {
+		t.Fatalf("%s", describe(p))
+	}
+	writeFile(t, c.uri("shot.png").FsPath(), pngBytes(t, 9000, 2))
+	c.waitDiagnostics(u, func(p *protocol.PublishDiagnosticsParams) bool { return slices.Contains(codes(p), "media-limit") })
 }

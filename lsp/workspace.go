@@ -274,6 +274,11 @@ func (s *Server) checkDisk(ctx context.Context, paths []string) {
 		for _, inc := range res.Includes {
 			reads[inc.Path] = true
 		}
+		for _, m := range res.Media {
+			if m.Path != "" {
+				reads[m.Path] = true
+			}
+		}
 		s.mu.Lock()
 		had := s.diskResults[p]
 		s.diskResults[p] = len(res.Diagnostics) > 0

@@ -2,6 +2,9 @@ package workbench
 
 import (
 	"context"
+	"encoding/base64"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,6 +39,28 @@ func TestRunKeepsServerToolUse(t *testing.T) {
 		}
 		if last := api.Last("/v1/messages"); last == nil || !strings.Contains(string(last.Body), `{"type":"web_search_20260318","name":"web_search","max_uses":5}`) {
 			t.Errorf("stream %v: the request does not carry the named server tool", stream)
+		}
+	}
+}
+
+// TestRunSendsImagesAndToolTurns: a run sends the image in base64 and the
+// tool turns as the rendering has them.
+func TestRunSendsImagesAndToolTurns(t *testing.T) {
+	src := "---\nmodel: claude-sonnet-4-6\nmax_tokens: 200\ntools:\n  - {name: get_tide, description: t, input_schema: {type: object}}\n---\nuser:\nWhat is this?\n{{image \"shot.png\"}}\n\ntool_use: get_tide id=toolu_01\nport: Brest\n\ntool_result: id=toolu_01\n06:12\n"
+	p, api := newPrompt(t, src, "")
+	png := "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x02\x00\x00\x00\xfd\xd4\x9as"
+	os.WriteFile(filepath.Join(p.WS.Root, "shot.png"), []byte(png), 0o644)
+	if _, err := Run(context.Background(), p, RunOptions{Stream: true}, Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	body := string(api.Last("/v1/messages").Body)
+	for _, want := range []string{
+		`{"type":"image","source":{"type":"base64","media_type":"image/png","data":"` + base64.StdEncoding.EncodeToString([]byte(png)) + `"}}`,
+		`{"type":"tool_use","id":"toolu_01","name":"get_tide","input":{"port":"Brest"}}`,
+		`{"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01","content":"06:12"}]}`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the request lacks %s:\n%s", want, body)
 		}
 	}
 }

@@ -186,6 +186,8 @@ func sourceActions(d *Document, only []protocol.CodeActionKind) []protocol.Comma
 		action("Claude: Run prompt", CommandRun, nil),
 		action("Claude: Run and append reply", CommandRunAppend, nil),
 		action("Claude: Count tokens exactly", CommandCountExact, nil),
+		action("Claude: Improve prompt", CommandImprove, nil),
+		action("Claude: Generate test cases (tests:)", CommandGenerateTests, map[string]any{"n": 3}),
 	}
 	for _, l := range workbench.ExportLanguages {
 		actions = append(actions, action("Claude: Export as "+l.Title, CommandExport, map[string]any{"lang": l.ID}))

@@ -385,8 +385,9 @@ func TestCodeActionNothingToDo(t *testing.T) {
 	// Source actions (Run, Export, …) whatever the position, commands only.
 	got := caActions(c, u, "claude-sonet", protocol.CodeActionKindSource)
 	// One export action per language of workbench's table, js included.
-	if len(got) != 8 || got[0].Title != "Claude: Run prompt" || got[0].Command.Command != CommandRun || got[0].Edit != nil ||
-		got[6].Title != "Claude: Export as JavaScript" {
+	if len(got) != 10 || got[0].Title != "Claude: Run prompt" || got[0].Command.Command != CommandRun || got[0].Edit != nil ||
+		got[3].Command.Command != CommandImprove || got[4].Command.Command != CommandGenerateTests ||
+		got[8].Title != "Claude: Export as JavaScript" {
 		t.Errorf("source actions: %q", caTitles(got))
 	}
 	if got := caActions(c, u, "claude-sonet", protocol.CodeActionKindQuickFix); len(got) != 1 {

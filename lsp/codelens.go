@@ -32,6 +32,7 @@ func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) 
 	raw, _ := jsonMarshal(map[string]any{"uri": string(d.uri)})
 	for _, c := range []struct{ title, command string }{
 		{"▶ Run", CommandRun}, {"Run and append", CommandRunAppend}, {"Count exactly", CommandCountExact}, {"Export", CommandExport},
+		{"Compare with HEAD", CommandCompare}, // helpers.go
 	} {
 		lenses = append(lenses, protocol.CodeLens{Range: rng, Command: protocol.Command{Title: c.title, Command: c.command, Arguments: []protocol.LSPAny{raw}}})
 	}

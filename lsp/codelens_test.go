@@ -29,8 +29,8 @@ func onlyLens(t *testing.T, c *testClient, name string) string {
 			lenses = append(lenses, l)
 		}
 	}
-	if len(lenses) != 5 {
-		t.Fatalf("%d lenses, want the summary and 4 actions: %+v", len(lenses), lenses)
+	if len(lenses) != 6 || lenses[5].Command.Command != CommandCompare {
+		t.Fatalf("%d lenses, want the summary and 5 actions (the last Compare with HEAD): %+v", len(lenses), lenses)
 	}
 	l := lenses[0]
 	for _, x := range lenses {

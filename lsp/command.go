@@ -21,9 +21,15 @@ const (
 	CommandRunTests    = "claude-ls.runTests"    // every test case (on each model), checked, into a report
 	CommandRunBatch    = "claude-ls.runBatch"    // the same through the Message Batches API, at half price
 	CommandUsageReport = "claude-ls.usageReport" // the spend pictured: .claude-ls/usage.html, opened
+	// The Workbench's helpers (helpers.go).
+	CommandImprove       = "claude-ls.improve"       // a model rewrites the prompt: an edit to confirm
+	CommandGenerateTests = "claude-ls.generateTests" // a model proposes test cases, appended to tests:
+	CommandGrade         = "claude-ls.grade"         // grade the last reply of a case 1-5
+	CommandCompare       = "claude-ls.compare"       // the test cases on the file and on a git revision, one report
 )
 
-var commandNames = []string{CommandRun, CommandRunAppend, CommandCountExact, CommandExport, CommandSummary, CommandUsage, CommandRunTests, CommandRunBatch, CommandUsageReport}
+var commandNames = []string{CommandRun, CommandRunAppend, CommandCountExact, CommandExport, CommandSummary, CommandUsage, CommandRunTests, CommandRunBatch, CommandUsageReport,
+	CommandImprove, CommandGenerateTests, CommandGrade, CommandCompare}
 
 // commandArgs is the one argument every command takes: an object with the
 // document's uri, or just the uri as a string.
@@ -63,6 +69,8 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 		return s.usageReport(ctx, d)
 	case CommandRunTests, CommandRunBatch:
 		return s.startTests(d, args, params.Command == CommandRunBatch, params.WorkDoneToken), nil
+	case CommandImprove, CommandGenerateTests, CommandGrade, CommandCompare:
+		return s.helperCommand(ctx, d, params) // helpers.go
 	}
 	return nil, fmt.Errorf("unknown command %q (the commands are %s)", params.Command, strings.Join(commandNames, ", "))
 }

@@ -138,3 +138,40 @@ func diffLines(a, b []diffLine) []diffOp {
 	}
 	return ops
 }
+
+// LineEdit replaces old[Start:End] (whole lines) with Text.
+type LineEdit struct {
+	Start, End int
+	Text       string
+}
+
+// LineEdits are the changes from old to new as one edit per changed run of
+// lines, so an editor can show (and accept) each on its own.
+func LineEdits(old, new string) []LineEdit {
+	rawOld, rawNew := strings.SplitAfter(old, "\n"), strings.SplitAfter(new, "\n")
+	offsets := make([]int, len(rawOld)+1)
+	for i, l := range rawOld {
+		offsets[i+1] = offsets[i] + len(l)
+	}
+	ops := diffLines(diffSplit(old), diffSplit(new))
+	var out []LineEdit
+	for i := 0; i < len(ops); {
+		if ops[i].kind == ' ' {
+			i++
+			continue
+		}
+		e := LineEdit{Start: offsets[min(ops[i].a, len(rawOld))]}
+		end := ops[i].a
+		var text strings.Builder
+		for ; i < len(ops) && ops[i].kind != ' '; i++ {
+			if ops[i].kind == '-' {
+				end = ops[i].a + 1
+			} else {
+				text.WriteString(rawNew[ops[i].b])
+			}
+		}
+		e.End, e.Text = offsets[min(end, len(rawOld))], text.String()
+		out = append(out, e)
+	}
+	return out
+}

@@ -39,3 +39,23 @@ func TestUnifiedDiffAppliesWithPatch(t *testing.T) {
 		t.Error("equal texts give a diff")
 	}
 }
+
+func TestLineEditsRebuildTheNewText(t *testing.T) {
+	for _, c := range [][2]string{
+		{"a\nb\nc\n", "a\nB\nc\nd\n"},
+		{"x\ny", "x\nz"},
+		{"", "only\n"},
+		{"gone\n", ""},
+		{"1\n2\n3\n4\n5\n6\n7\n8\n", "0\n1\n2\n3\n5\n6\n7\n8\n9\n"},
+	} {
+		edits := LineEdits(c[0], c[1])
+		got := c[0]
+		for i := len(edits) - 1; i >= 0; i-- { // from the end, so offsets hold
+			e := edits[i]
+			got = got[:e.Start] + e.Text + got[e.End:]
+		}
+		if got != c[1] {
+			t.Errorf("%q → %q: edits %+v give %q", c[0], c[1], edits, got)
+		}
+	}
+}

@@ -1,0 +1,193 @@
+package lsp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+
+	"go.lsp.dev/protocol"
+	"go.lsp.dev/uri"
+
+	"github.com/claude-ls/claude-ls/promptfile"
+	"github.com/claude-ls/claude-ls/workbench"
+)
+
+// The Workbench's helpers in the editor: improve the prompt (an edit the
+// user confirms), generate test cases (appended), grade a reply, compare
+// with a git revision. Each is a workbench use case; this file translates.
+
+// helperArgs are the helpers' arguments: {uri, model, goal, n, test, grade, note, rev}.
+type helperArgs struct {
+	Model string `json:"model"`
+	Goal  string `json:"goal"`
+	N     int    `json:"n"`
+	Test  string `json:"test"`
+	Grade int    `json:"grade"`
+	Note  string `json:"note"`
+	Rev   string `json:"rev"`
+}
+
+// helperCommand runs one of the helpers' commands on d. Those that call the
+// API answer {started: true} and go on in the background.
+func (s *Server) helperCommand(ctx context.Context, d *Document, params *protocol.ExecuteCommandParams) (protocol.LSPAny, error) {
+	var a helperArgs
+	json.Unmarshal([]byte(params.Arguments[0]), &a) // a bare uri leaves the defaults
+	snap := d.Snapshot()
+	if snap.ws == nil {
+		return nil, fmt.Errorf("%s: %s has no workspace", params.Command, d.path)
+	}
+	p := workbench.Prompt{WS: snap.ws.ws, Path: d.path, Src: snap.Text, Read: snap.ws.read}
+	bg := context.WithoutCancel(ctx)
+	switch params.Command {
+	case CommandGrade:
+		return s.grade(bg, d, p, snap, a)
+	case CommandImprove:
+		go s.improve(bg, d, p, snap.Version, a)
+	case CommandGenerateTests:
+		go s.generateTests(bg, d, p, a)
+	case CommandCompare:
+		go s.compare(bg, d, p, a)
+	}
+	return jsonMarshal(map[string]any{"started": true})
+}
+
+func (s *Server) improve(ctx context.Context, d *Document, p workbench.Prompt, version int32, a helperArgs) {
+	prog := s.beginProgress(ctx, fmt.Sprintf("claude-ls-improve-%d", version), false, "Claude: improving "+filepath.Base(d.path))
+	imp, err := workbench.Improve(ctx, p, workbench.ImproveOptions{Goal: a.Goal, Model: a.Model, Budget: s.settingsBudget()},
+		workbench.Hooks{Ask: s.asker(ctx), Note: func(n string) { prog.report(ctx, n) }})
+	if err != nil {
+		prog.end(ctx, s.helperFailure(ctx, err))
+		return
+	}
+	if string(p.Src) == imp.Text {
+		prog.end(ctx, imp.Model+" suggests no change")
+		return
+	}
+	change := workbench.FileChange{Path: d.path, Old: p.Src, New: []byte(imp.Text)}
+	applied := s.applyChange(ctx, d.uri, &version, change, "Improve prompt", "rewritten by "+imp.Model+": review each change")
+	if applied {
+		prog.end(ctx, "improved by "+imp.Model)
+	} else {
+		prog.end(ctx, "not applied")
+	}
+}
+
+func (s *Server) generateTests(ctx context.Context, d *Document, p workbench.Prompt, a helperArgs) {
+	prog := s.beginProgress(ctx, "claude-ls-generate-tests", false, "Claude: generating test cases for "+filepath.Base(d.path))
+	gen, err := workbench.GenerateTests(ctx, p, workbench.GenerateOptions{N: a.N, Model: a.Model, Budget: s.settingsBudget()},
+		workbench.Hooks{Ask: s.asker(ctx), Note: func(n string) { prog.report(ctx, n) }})
+	if err != nil {
+		prog.end(ctx, s.helperFailure(ctx, err))
+		return
+	}
+	target := uri.File(gen.Change.Path)
+	var version *int32
+	if gen.Change.Path == d.path {
+		target = d.uri
+		v := d.Snapshot().Version
+		version = &v
+		if !bytesEqual(d.Snapshot().Text, p.Src) {
+			prog.end(ctx, "the prompt changed meanwhile: not applied")
+			return
+		}
+	}
+	if s.applyChange(ctx, target, version, gen.Change, "Generate test cases", "") {
+		prog.end(ctx, plural(len(gen.Cases), "test case")+" added")
+	} else {
+		prog.end(ctx, "not applied")
+	}
+}
+
+func (s *Server) grade(ctx context.Context, d *Document, p workbench.Prompt, snap *Snapshot, a helperArgs) (protocol.LSPAny, error) {
+	if a.Model == "" && snap.Result != nil {
+		a.Model = snap.Result.ModelID
+	}
+	if a.Grade == 0 { // ask, with the grades as buttons
+		item, err := s.client.ShowMessageRequest(ctx, &protocol.ShowMessageRequestParams{Type: protocol.MessageTypeInfo,
+			Message: fmt.Sprintf("claude-ls: grade the last reply of case %q on %s", a.Test, a.Model),
+			Actions: []protocol.MessageActionItem{{Title: "1"}, {Title: "2"}, {Title: "3"}, {Title: "4"}, {Title: "5"}}})
+		if err != nil || item == nil {
+			return jsonMarshal(map[string]any{"graded": false})
+		}
+		fmt.Sscan(item.Title, &a.Grade)
+	}
+	g, err := workbench.GradeRun(p.WS.Root, p.Rel(), a.Test, a.Model, a.Grade, a.Note)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", CommandGrade, err)
+	}
+	return jsonMarshal(map[string]any{"graded": true, "grade": g.Grade, "test": g.Test, "model": g.Model, "runTime": g.RunTime, "promptHash": g.PromptHash})
+}
+
+func (s *Server) compare(ctx context.Context, d *Document, p workbench.Prompt, a helperArgs) {
+	rev := a.Rev
+	if rev == "" {
+		rev = "HEAD"
+	}
+	prog := s.beginProgress(ctx, "claude-ls-compare", false, "Claude: comparing "+filepath.Base(d.path)+" with "+rev)
+	hooks := workbench.TestHooks{Hooks: workbench.Hooks{Ask: s.asker(ctx), Note: func(n string) { prog.report(ctx, n) }}}
+	hooks.Result = func(r workbench.TestResult, done, total int) { prog.report(ctx, fmt.Sprintf("%d/%d", done, total)) }
+	c, err := workbench.CompareVersions(ctx, p, workbench.CompareOptions{Rev: rev, Tests: workbench.TestRunOptions{Budget: s.settingsBudget()}}, hooks)
+	if err != nil {
+		prog.end(ctx, s.helperFailure(ctx, err))
+		return
+	}
+	o, n := c.Totals()
+	s.showDocument(ctx, c.MDPath)
+	prog.end(ctx, fmt.Sprintf("old %s · new %s", o.CostText(), n.CostText()))
+}
+
+// helperFailure is runFailure, plus an answer that could not be used.
+func (s *Server) helperFailure(ctx context.Context, err error) string {
+	var rej *workbench.RejectedError
+	if errors.As(err, &rej) {
+		s.showMessage(ctx, protocol.MessageTypeError, rej.Message+"; nothing changed")
+		return "not applied"
+	}
+	return s.runFailure(ctx, err)
+}
+
+// applyChange sends a change as one edit per changed run of lines, under
+// a change annotation; with confirm set, the annotation needs
+// confirmation, so VS Code opens its refactor preview where each change
+// can be accepted or not.
+func (s *Server) applyChange(ctx context.Context, target uri.URI, version *int32, c workbench.FileChange, label, confirm string) bool {
+	m := promptfile.NewMapper(c.Old)
+	enc := s.positionEncoding()
+	const id = protocol.ChangeAnnotationIdentifier("claude-ls.helper")
+	var edits []protocol.TextDocumentEditElement
+	for _, e := range workbench.LineEdits(string(c.Old), string(c.New)) {
+		te := protocol.TextEdit{Range: protocol.Range{Start: toPosition(m, e.Start, enc), End: toPosition(m, e.End, enc)}, NewText: e.Text}
+		edits = append(edits, &protocol.AnnotatedTextEdit{TextEdit: te, AnnotationID: id})
+	}
+	ann := protocol.ChangeAnnotation{Label: label}
+	if confirm != "" {
+		yes := true
+		ann.NeedsConfirmation, ann.Description = &yes, &confirm
+	}
+	edit := protocol.WorkspaceEdit{
+		DocumentChanges: []protocol.DocumentChange{&protocol.TextDocumentEdit{
+			TextDocument: protocol.OptionalVersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: target}, Version: version},
+			Edits:        edits,
+		}},
+		ChangeAnnotations: map[protocol.ChangeAnnotationIdentifier]protocol.ChangeAnnotation{id: ann},
+	}
+	res, err := s.client.ApplyEdit(ctx, &protocol.ApplyWorkspaceEditParams{Label: &label, Edit: edit})
+	if err == nil && res != nil && res.Applied {
+		return true
+	}
+	reason := "the editor refused the edit"
+	if res != nil && res.FailureReason != nil {
+		reason = *res.FailureReason
+	}
+	if version == nil { // a closed tests file: write it
+		if werr := c.Write(); werr == nil {
+			return true
+		}
+	}
+	s.showMessage(ctx, protocol.MessageTypeWarning, label+": not applied ("+reason+")")
+	return false
+}
+
+func bytesEqual(a, b []byte) bool { return string(a) == string(b) }

@@ -93,3 +93,23 @@ func TestImageChangeOnDiskUpdatesOpenPrompt(t *testing.T) {
 	writeFile(t, c.uri("shot.png").FsPath(), pngBytes(t, 9000, 2))
 	c.waitDiagnostics(u, func(p *protocol.PublishDiagnosticsParams) bool { return slices.Contains(codes(p), "media-limit") })
 }
+
+// TestSemanticTokensMediaAndToolLines: image and document lines get the
+// include's tokens, tool turn lines their keyword.
+func TestSemanticTokensMediaAndToolLines(t *testing.T) {
+	c := newTestClient(t, nil)
+	src := "user:\n{{image \"a.png\"}}\n{{document \"b.pdf\" citations: true}}\n\ntool_result: id=x\nok\n"
+	u := openReady(c, "m.prompt", src)
+	c.checkTokens(u, []semWant{
+		{"user", 0, "user", "keyword"},
+		{"{{image", 0, "{{", "operator"},
+		{"{{image", 2, "image", "keyword"},
+		{`"a.png"`, 0, `"a.png"`, "string"},
+		{`"}}`, 1, "}}", "operator"},
+		{"{{document", 0, "{{", "operator"},
+		{"{{document", 2, "document", "keyword"},
+		{`"b.pdf"`, 0, `"b.pdf"`, "string"},
+		{"true}}", 4, "}}", "operator"},
+		{"tool_result", 0, "tool_result", "keyword"},
+	}, false)
+}

@@ -187,6 +187,21 @@ func semPartTokens(f *promptfile.File, parts []promptfile.Part) []semToken {
 			}
 			add(path.Start, path.End, semString)
 			add(s.End-2, s.End, semOperator)
+		case promptfile.Image, promptfile.Document: // {{image "…"}}, {{document "…"}}
+			word := "image"
+			if p.Kind == promptfile.Document {
+				word = "document"
+			}
+			add(s.Start, s.Start+2, semOperator)
+			kw := s.Start + 2
+			for kw < s.End && (src[kw] == ' ' || src[kw] == '\t') {
+				kw++
+			}
+			add(kw, min(kw+len(word), s.End-2), semKeyword)
+			if p.NameSpan.Start > s.Start && p.NameSpan.End < s.End-2 {
+				add(p.NameSpan.Start-1, p.NameSpan.End+1, semString)
+			}
+			add(s.End-2, s.End, semOperator)
 		case promptfile.Comment:
 			add(s.Start, s.End, semComment)
 		case promptfile.Literal:

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"strings"
+	"unicode/utf8"
 )
 
 // MediaInfo is one {{image "path"}} or {{document "path"}} line and what it
@@ -180,6 +181,11 @@ func (a *analysis) media(b *Block, p Part, span Span) *MediaInfo {
 		a.errorf("media-type", span, "`"+p.Name+"` is not a JPEG, PNG, GIF or WebP image (the API takes only these)")
 		info.Failed = true
 	case p.Kind == Document && info.MediaType == "" && strings.HasSuffix(strings.ToLower(p.Name), ".txt"):
+		if !utf8.Valid(data) || bytes.IndexByte(data, 0) >= 0 {
+			a.errorf("media-type", span, "`"+p.Name+"` is not UTF-8 text: a .txt document is sent as text")
+			info.Failed = true
+			break
+		}
 		info.MediaType = "text/plain"
 		a.scanSecrets(data, span, "the document "+p.Name)
 	case p.Kind == Document && info.MediaType != "application/pdf":

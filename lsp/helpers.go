@@ -39,24 +39,45 @@ func (s *Server) helperCommand(ctx context.Context, d *Document, params *protoco
 		return nil, fmt.Errorf("%s: %s has no workspace", params.Command, d.path)
 	}
 	p := workbench.Prompt{WS: snap.ws.ws, Path: d.path, Src: snap.Text, Read: snap.ws.read}
-	bg := context.WithoutCancel(ctx)
-	switch params.Command {
-	case CommandGrade:
-		return s.grade(bg, d, p, snap, a)
-	case CommandImprove:
-		go s.improve(bg, d, p, snap.Version, a)
-	case CommandGenerateTests:
-		go s.generateTests(bg, d, p, a)
-	case CommandCompare:
-		go s.compare(bg, d, p, a)
+	if params.Command == CommandGrade {
+		return s.grade(context.WithoutCancel(ctx), p, snap, a)
 	}
-	return jsonMarshal(map[string]any{"started": true})
+	// One of each per file at a time; the progress's cancel stops it.
+	key := uri.URI(string(d.uri) + "#" + params.Command)
+	st := s.runs.start(key, params.WorkDoneToken, params.Command)
+	job := helperJob{ctx: st.ctx, bg: context.WithoutCancel(st.ctx), d: d, p: p, a: a, token: st.token, given: params.WorkDoneToken != nil}
+	go func() {
+		defer s.runs.finish(key, st)
+		switch params.Command {
+		case CommandImprove:
+			s.improve(job, snap.Version)
+		case CommandGenerateTests:
+			s.generateTests(job)
+		case CommandCompare:
+			s.compare(job)
+		}
+	}()
+	return jsonMarshal(map[string]any{"started": true, "token": st.token})
 }
 
-func (s *Server) improve(ctx context.Context, d *Document, p workbench.Prompt, version int32, a helperArgs) {
-	prog := s.beginProgress(ctx, fmt.Sprintf("claude-ls-improve-%d", version), false, "Claude: improving "+filepath.Base(d.path))
-	imp, err := workbench.Improve(ctx, p, workbench.ImproveOptions{Goal: a.Goal, Model: a.Model, Budget: s.settingsBudget()},
-		workbench.Hooks{Ask: s.asker(ctx), Note: func(n string) { prog.report(ctx, n) }})
+// helperJob is one helper running in the background.
+type helperJob struct {
+	ctx, bg context.Context // bg outlives a cancel, for the messages that follow it
+	d       *Document
+	p       workbench.Prompt
+	a       helperArgs
+	token   string
+	given   bool // the client gave the progress token
+}
+
+func (j helperJob) hooks(s *Server, prog *progress) workbench.Hooks {
+	return workbench.Hooks{Ask: s.asker(j.bg), Note: func(n string) { prog.report(j.bg, n) }}
+}
+
+func (s *Server) improve(j helperJob, version int32) {
+	ctx, d, p := j.bg, j.d, j.p
+	prog := s.beginProgress(ctx, j.token, j.given, "Claude: improving "+filepath.Base(d.path))
+	imp, err := workbench.Improve(j.ctx, p, workbench.ImproveOptions{Goal: j.a.Goal, Model: j.a.Model, Budget: s.settingsBudget()}, j.hooks(s, prog))
 	if err != nil {
 		prog.end(ctx, s.helperFailure(ctx, err))
 		return
@@ -74,10 +95,10 @@ func (s *Server) improve(ctx context.Context, d *Document, p workbench.Prompt, v
 	}
 }
 
-func (s *Server) generateTests(ctx context.Context, d *Document, p workbench.Prompt, a helperArgs) {
-	prog := s.beginProgress(ctx, "claude-ls-generate-tests", false, "Claude: generating test cases for "+filepath.Base(d.path))
-	gen, err := workbench.GenerateTests(ctx, p, workbench.GenerateOptions{N: a.N, Model: a.Model, Budget: s.settingsBudget()},
-		workbench.Hooks{Ask: s.asker(ctx), Note: func(n string) { prog.report(ctx, n) }})
+func (s *Server) generateTests(j helperJob) {
+	ctx, d, p := j.bg, j.d, j.p
+	prog := s.beginProgress(ctx, j.token, j.given, "Claude: generating test cases for "+filepath.Base(d.path))
+	gen, err := workbench.GenerateTests(j.ctx, p, workbench.GenerateOptions{N: j.a.N, Model: j.a.Model, Budget: s.settingsBudget()}, j.hooks(s, prog))
 	if err != nil {
 		prog.end(ctx, s.helperFailure(ctx, err))
 		return
@@ -100,7 +121,7 @@ func (s *Server) generateTests(ctx context.Context, d *Document, p workbench.Pro
 	}
 }
 
-func (s *Server) grade(ctx context.Context, d *Document, p workbench.Prompt, snap *Snapshot, a helperArgs) (protocol.LSPAny, error) {
+func (s *Server) grade(ctx context.Context, p workbench.Prompt, snap *Snapshot, a helperArgs) (protocol.LSPAny, error) {
 	if a.Model == "" && snap.Result != nil {
 		a.Model = snap.Result.ModelID
 	}
@@ -120,15 +141,16 @@ func (s *Server) grade(ctx context.Context, d *Document, p workbench.Prompt, sna
 	return jsonMarshal(map[string]any{"graded": true, "grade": g.Grade, "test": g.Test, "model": g.Model, "runTime": g.RunTime, "promptHash": g.PromptHash})
 }
 
-func (s *Server) compare(ctx context.Context, d *Document, p workbench.Prompt, a helperArgs) {
-	rev := a.Rev
+func (s *Server) compare(j helperJob) {
+	ctx, d, p := j.bg, j.d, j.p
+	rev := j.a.Rev
 	if rev == "" {
 		rev = "HEAD"
 	}
-	prog := s.beginProgress(ctx, "claude-ls-compare", false, "Claude: comparing "+filepath.Base(d.path)+" with "+rev)
-	hooks := workbench.TestHooks{Hooks: workbench.Hooks{Ask: s.asker(ctx), Note: func(n string) { prog.report(ctx, n) }}}
+	prog := s.beginProgress(ctx, j.token, j.given, "Claude: comparing "+filepath.Base(d.path)+" with "+rev)
+	hooks := workbench.TestHooks{Hooks: j.hooks(s, prog)}
 	hooks.Result = func(r workbench.TestResult, done, total int) { prog.report(ctx, fmt.Sprintf("%d/%d", done, total)) }
-	c, err := workbench.CompareVersions(ctx, p, workbench.CompareOptions{Rev: rev, Tests: workbench.TestRunOptions{Budget: s.settingsBudget()}}, hooks)
+	c, err := workbench.CompareVersions(j.ctx, p, workbench.CompareOptions{Rev: rev, Tests: workbench.TestRunOptions{Budget: s.settingsBudget()}}, hooks)
 	if err != nil {
 		prog.end(ctx, s.helperFailure(ctx, err))
 		return

@@ -43,6 +43,10 @@ type countCostJSON struct {
 	CacheReadUSD      json.RawMessage `json:"cache_read_usd"`
 	BatchInputUSD     json.RawMessage `json:"batch_input_usd"`
 	BatchOutputMaxUSD json.RawMessage `json:"batch_output_max_usd"`
+	// Server tools' fees besides tokens: the upper bound from max_uses, and
+	// the line count prints (promptfile.ServerToolCost).
+	ServerToolsMaxUSD json.RawMessage `json:"server_tools_max_usd,omitempty"`
+	ServerTools       string          `json:"server_tools,omitempty"`
 }
 
 // usdJSON writes an amount as an exact JSON number of dollars.
@@ -136,6 +140,12 @@ func countOf(path string, res *promptfile.Result) countJSON {
 		e := t.Cost
 		c.Cost = &countCostJSON{InputUSD: usdJSON(e.InputUSD), OutputMaxUSD: usdJSON(e.OutputMaxUSD), CacheWriteUSD: usdJSON(e.CacheWriteUSD),
 			CacheReadUSD: usdJSON(e.CacheReadUSD), BatchInputUSD: usdJSON(e.BatchInputUSD), BatchOutputMaxUSD: usdJSON(e.BatchOutputMaxUSD)}
+		if st := promptfile.ServerToolCost(res.Request); len(st.Tools) > 0 {
+			c.Cost.ServerTools = st.String()
+			if !st.Unbounded {
+				c.Cost.ServerToolsMaxUSD = usdJSON(st.MaxUSD)
+			}
+		}
 	}
 	return c
 }

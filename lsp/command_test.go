@@ -100,7 +100,8 @@ func TestRunStreamsIntoAResultDocument(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), api.Reply) || !strings.Contains(string(data), "$") || !strings.HasSuffix(strings.TrimSpace(string(data)), "end_turn") {
+	// The reply, then the summary, then what is left of the rate limits.
+	if !strings.Contains(string(data), api.Reply) || !strings.Contains(string(data), "$") || !strings.Contains(string(data), "end_turn\n\nrate limits left: requests ") {
 		t.Errorf("result file:\n%s", data)
 	}
 	c.waitFor("showDocument", func() bool { return len(c.shown) == 1 && c.shown[0] == resultFile })
@@ -239,7 +240,7 @@ func TestRunErrorsReachTheUser(t *testing.T) {
 	c.message("not run: line 6: `nope` has no value")
 	t.Setenv("ANTHROPIC_API_KEY", "")
 	c.execute(CommandRun, u, nil, "")
-	c.message("ANTHROPIC_API_KEY")
+	c.message("no API key: set ANTHROPIC_API_KEY") // not the 401's "check ANTHROPIC_API_KEY"
 	// Bad arguments are an error answer naming the command.
 	_, err := c.server.ExecuteCommand(c.ctx, &protocol.ExecuteCommandParams{Command: CommandRun})
 	if err == nil || !strings.Contains(err.Error(), CommandRun) {

@@ -188,7 +188,7 @@ func (s *Server) run(ctx context.Context, job *runJob) {
 	if err != nil {
 		msg := s.runFailure(bg, err)
 		if out != nil {
-			out.Finish(r.Summary, msg)
+			out.Finish(msg, r.Summary)
 		}
 		if prog != nil {
 			prog.end(bg, msg)
@@ -196,7 +196,7 @@ func (s *Server) run(ctx context.Context, job *runJob) {
 		return
 	}
 	if out != nil {
-		out.Finish(r.Summary, "")
+		out.Finish(r.Summary, r.Headroom)
 	}
 	defer prog.end(bg, r.Summary) // last, when the append is done
 	if job.appendReply {

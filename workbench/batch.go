@@ -87,7 +87,7 @@ func LoadManifest(root, id string) (*BatchManifest, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := os.ReadFile(p)
+	data, err := ReadFile(root, p)
 	if os.IsNotExist(err) {
 		return nil, fmt.Errorf("no batch %s was started from this workspace (%s is missing)", id, filepath.Join(DataDir, "batches", id+".json"))
 	}

@@ -36,6 +36,8 @@ type Record struct {
 	// Interrupted: the run was cut off (Ctrl-C, an editor's cancel, a run
 	// replacing it, a broken stream); Usage is what the API had reported.
 	Interrupted bool `json:"interrupted,omitempty"`
+	// RateLimits are the anthropic-ratelimit-* headers of the answer.
+	RateLimits *RateLimits `json:"rate_limits,omitempty"`
 	// Truncated: the reply was cut to fit MaxRecordLine (AppendRecord).
 	Truncated bool `json:"truncated,omitempty"`
 	// Kind is "" for a run of the prompt, else the helper that spent:
@@ -161,8 +163,13 @@ func lastByte(path string) byte {
 // ensureIgnored keeps the data folder out of git: replies may be private.
 func ensureIgnored(root string) {
 	p := filepath.Join(root, DataDir, ".gitignore")
-	if _, err := os.Stat(p); os.IsNotExist(err) {
-		os.WriteFile(p, []byte("*\n"), 0o644)
+	// Lstat: a dangling link planted there must not make this write a
+	// file wherever it points; O_EXCL never follows one either.
+	if _, err := os.Lstat(p); os.IsNotExist(err) {
+		if f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644); err == nil {
+			f.WriteString("*\n")
+			f.Close()
+		}
 	}
 }
 

@@ -41,16 +41,16 @@ func NewResultFile(path, prompt, model string) (*ResultFile, error) {
 // WriteString appends streamed text.
 func (r *ResultFile) WriteString(s string) { r.f.WriteString(s) }
 
-// Finish ends the reply with the run's summary, and the problem that
-// stopped it, if any.
-func (r *ResultFile) Finish(summary, problem string) {
-	var lines []string
-	for _, l := range []string{problem, summary} {
+// Finish ends the reply with the given lines (the problem that stopped the
+// run, its summary, the rate limits left); empty ones are left out.
+func (r *ResultFile) Finish(lines ...string) {
+	var kept []string
+	for _, l := range lines {
 		if l != "" {
-			lines = append(lines, l)
+			kept = append(kept, l)
 		}
 	}
-	fmt.Fprintf(r.f, "\n\n---\n%s\n", strings.Join(lines, "\n\n"))
+	fmt.Fprintf(r.f, "\n\n---\n%s\n", strings.Join(kept, "\n\n"))
 }
 
 // Close closes the file.

@@ -69,25 +69,23 @@ type ProblemsError struct {
 
 func (e *ProblemsError) Error() string { return e.Message }
 
-// Runnable is nil when res can be sent, else the *ProblemsError saying why not.
+// Runnable is nil when res can be sent, else the *ProblemsError saying why
+// not: its errors, or a key in the final request (after variables,
+// includes, escapes and test values), which is never sent.
 func Runnable(res *promptfile.Result) error {
-	n, first := 0, ""
-	for _, d := range res.Diagnostics {
-		if d.Severity != promptfile.Error {
-			continue
-		}
-		if n == 0 {
-			first = fmt.Sprintf("line %d: %s", res.File.Map.Line(d.Span.Start)+1, d.Message)
-		}
-		n++
+	at := func(d *promptfile.Diagnostic) string {
+		return fmt.Sprintf("line %d: %s", res.File.Map.Line(d.Span.Start)+1, d.Message)
 	}
-	switch {
+	switch n := res.ErrorCount(); {
 	case n == 1:
-		return &ProblemsError{Result: res, Message: first}
+		return &ProblemsError{Result: res, Message: at(res.FirstError())}
 	case n > 1:
-		return &ProblemsError{Result: res, Message: fmt.Sprintf("%d errors; the first, %s", n, first)}
+		return &ProblemsError{Result: res, Message: fmt.Sprintf("%d errors; the first, %s", n, at(res.FirstError()))}
 	case res.Request == nil:
 		return &ProblemsError{Result: res, Message: "the prompt does not render to a request"}
+	}
+	if d := res.SecretInRequest(); d != nil {
+		return &ProblemsError{Result: res, Message: at(d)}
 	}
 	return nil
 }
@@ -110,6 +108,9 @@ type RunResult struct {
 	Cost    promptfile.USD
 	Priced  bool   // the model has prices
 	Summary string // the line that ends a run, in the terminal and the editor
+	// Headroom says what is left of the rate limits after the run; "" when
+	// the API sent no rate-limit headers.
+	Headroom string
 }
 
 // Run sends one prompt: checks, spending guard, the request (streamed to
@@ -134,7 +135,10 @@ func Run(ctx context.Context, p Prompt, opts RunOptions, h Hooks) (*RunResult, e
 	client := NewClient(key, BaseURL(p.WS.Root))
 	client.OnRetry = h.Note
 	body, _ := res.Request.MarshalJSON()
-	reply, sendErr := client.Send(ctx, body, res.Version, opts.Stream, h.Text)
+	// A reply that echoes a key is shown redacted, even split across chunks.
+	text := NewRedactWriter(textHook(h.Text), key)
+	reply, sendErr := client.Send(ctx, body, res.Version, opts.Stream, func(s string) { text.Write([]byte(s)) })
+	text.Flush()
 	out := &RunResult{Result: res, Reply: reply, Priced: res.Model != nil}
 	if reply == nil {
 		rsv.Release()
@@ -147,9 +151,13 @@ func Run(ctx context.Context, p Prompt, opts RunOptions, h Hooks) (*RunResult, e
 	}
 	out.Cost = CostOf(res.Model, reply.Usage, false)
 	out.Summary = reply.Summary(out.Cost, out.Priced)
+	if reply.RateLimits != nil {
+		out.Headroom = reply.RateLimits.Summary()
+	}
 	rec := Record{Time: time.Now().UTC(), Prompt: p.Rel(), Test: opts.Test, Model: reply.Model,
 		RequestHash: RequestHash(body, res.Version), Usage: reply.Usage, CostUSD: out.Cost,
-		LatencyMS: reply.Latency.Milliseconds(), StopReason: reply.StopReason, Reply: reply.Text, Interrupted: reply.Partial}
+		LatencyMS: reply.Latency.Milliseconds(), StopReason: reply.StopReason, Reply: reply.Text, Interrupted: reply.Partial,
+		RateLimits: reply.RateLimits}
 	if rec.Model == "" {
 		rec.Model = res.ModelID
 	}
@@ -169,6 +177,16 @@ func Run(ctx context.Context, p Prompt, opts RunOptions, h Hooks) (*RunResult, e
 	Calibrate(p.WS.Root, res.ModelID, reply.Usage.TotalInput(), int64(res.Tokens.Raw))
 	SaveLimits(p.WS.Root, rec.Model, reply.RateLimits) // the headroom `claude-ls limits` shows
 	return out, nil
+}
+
+// textHook lets a Text hook be written to.
+type textHook func(string)
+
+func (t textHook) Write(p []byte) (int, error) {
+	if t != nil && len(p) > 0 {
+		t(string(p))
+	}
+	return len(p), nil
 }
 
 // budget is the budget a run is held to: the config's, else the given one

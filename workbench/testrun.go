@@ -78,6 +78,13 @@ func RunTestCases(ctx context.Context, p Prompt, opts TestRunOptions, h TestHook
 	if err != nil {
 		return nil, err
 	}
+	if !opts.Batch { // a batch runs under limits of its own, which no header reports
+		for _, need := range limitNeeds(jobs) {
+			if err := FitsLimits(p.WS.Root, need, time.Now()); err != nil {
+				h.note(err.Error())
+			}
+		}
+	}
 	priced := true
 	for _, j := range jobs {
 		priced = priced && j.Model != nil
@@ -121,6 +128,27 @@ func RunTestCases(ctx context.Context, p Prompt, opts TestRunOptions, h TestHook
 		return run, &Problem{Message: "canceled", Canceled: true}
 	}
 	return run, nil
+}
+
+// limitNeeds is what jobs ask of each model's rate limits: requests, input
+// tokens, and max_tokens of output (which the API counts at the start).
+func limitNeeds(jobs []TestJob) []LimitNeed {
+	var out []LimitNeed
+	at := map[string]int{}
+	for _, j := range jobs {
+		i, ok := at[j.ModelID]
+		if !ok {
+			i = len(out)
+			at[j.ModelID] = i
+			out = append(out, LimitNeed{Model: j.ModelID})
+		}
+		out[i].Requests++
+		if j.Result != nil {
+			out[i].InputTokens += int64(j.Result.Tokens.Input)
+			out[i].OutputTokens += int64(j.Result.MaxTokens)
+		}
+	}
+	return out
 }
 
 // CollectBatch waits for a batch to end, fetches its results (recorded

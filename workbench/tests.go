@@ -323,6 +323,10 @@ func runOne(ctx context.Context, c *Client, lim *limiter, j TestJob, pause time.
 func recordTest(root, prompt string, j TestJob, r TestResult, key Key, now time.Time) error {
 	rec := Record{Time: now, Prompt: prompt, Test: j.Case, Model: j.ModelID,
 		RequestHash: RequestHash(j.Body, j.Version), CostUSD: r.Cost, Batch: r.Batch, Error: r.Error, Interrupted: r.Interrupted}
+	if r.Reply != nil && r.Reply.RateLimits != nil {
+		rec.RateLimits = r.Reply.RateLimits
+		defer SaveLimits(root, rec.Model, r.Reply.RateLimits)
+	}
 	if j.Result != nil && j.Result.File != nil {
 		rec.PromptHash, rec.Commit = VersionOf(root, j.Result.File.Src) // version.go
 	}

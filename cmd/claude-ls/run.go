@@ -75,6 +75,9 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		return failure("run", path, err, stderr)
 	}
 	fmt.Fprintln(stderr, r.Summary)
+	if r.Headroom != "" {
+		fmt.Fprintln(stderr, r.Headroom)
+	}
 	return exitOK
 }
 

@@ -239,3 +239,25 @@ func TestRunCtrlCCancelsAndRecordsWhatWasSpent(t *testing.T) {
 		t.Errorf("usage does not show the interrupted run:\n%s", out)
 	}
 }
+
+// A reply that echoes the key is printed and kept redacted (the stream
+// goes through workbench's redacting writer); the run ends with the rate
+// limits left, which its record keeps.
+func TestRunRedactsAnEchoedKeyAndSaysTheHeadroom(t *testing.T) {
+	api := fakeapi.New()
+	defer api.Close()
+	api.Push("/v1/messages", fakeapi.Response{Text: "Your key is " + testKey[:20] + " " + testKey + " indeed."})
+	dir := newWorkspace(t, map[string]string{"a.prompt": goodPrompt, "notes/extra.md": "x\n"})
+	out, errOut, code := runCLIEnv(t, dir, apiEnv(api), "run", "a.prompt")
+	if code != exitOK || strings.Contains(out, testKey) || !strings.Contains(out, "[redacted key]") {
+		t.Errorf("exit %d, stdout %q", code, out)
+	}
+	if !strings.Contains(errOut, "rate limits left: requests ") {
+		t.Errorf("stderr %q", errOut)
+	}
+	noKeyAnywhere(t, dir, out, errOut)
+	recs := records(t, dir)
+	if len(recs) != 1 || recs[0].RateLimits == nil || recs[0].RateLimits.Requests == nil {
+		t.Errorf("the record keeps no rate limits: %+v", recs)
+	}
+}

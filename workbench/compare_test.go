@@ -1,0 +1,154 @@
+package workbench
+
+import (
+	"context"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/claude-ls/claude-ls/internal/fakeapi"
+)
+
+// compareReplies answer each case by its topic, and the second version
+// (which asks for a closing question) with one.
+func compareReplies(body []byte) string {
+	s := string(body)
+	var reply string
+	switch {
+	case strings.Contains(s, "volcanoes"):
+		reply = "A volcano is a crack in the Earth's crust. Deep down, rock is so hot it melts into magma; when it reaches the surface we call it lava."
+	case strings.Contains(s, "TCP"):
+		reply = "TCP congestion control is how a sender guesses how fast the network can take data: it grows its window until packets are lost, then backs off."
+	default:
+		reply = "Tides are the slow rise and fall of the sea. The Moon pulls on the ocean, a little like a magnet pulling on a ball of water."
+	}
+	if strings.Contains(s, "check understanding") {
+		reply += "\n\nCan you say, in your own words, what makes it happen?"
+	}
+	return reply
+}
+
+// TestCompareReportInChromium compares two commits of the shipped example
+// explain-topic.prompt against the fake API, grades some replies, compares
+// again, and screenshots the HTML report in headless Chromium: the page
+// has the size asked and its pass badges and grades are painted. Set
+// CLAUDE_LS_COMPARE_PNG to keep the screenshot (scripts/make-compare-picture.sh
+// makes docs/images/compare.png so).
+func TestCompareReportInChromium(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs git and Chromium; skipped with -short")
+	}
+	browser := ""
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			browser = p
+			break
+		}
+	}
+	if browser == "" {
+		t.Skip("chromium is not installed (apt-get install -y chromium)")
+	}
+	api := fakeapi.New()
+	defer api.Close()
+	api.ReplyFor = compareReplies
+	t.Setenv(KeyVar, testKey)
+	t.Setenv("ANTHROPIC_BASE_URL", api.URL)
+	dir := t.TempDir()
+	ws := filepath.Join(dir, "ws")
+	os.MkdirAll(ws, 0o755)
+	v1, err := os.ReadFile(filepath.Join("..", "examples", "explain-topic.prompt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v2 := strings.Replace(string(v1), "- Never talk down", "- End with one short question to check understanding.\n- Never talk down", 1)
+	path := filepath.Join(ws, "explain-topic.prompt")
+	git := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = ws
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	git("init", "-q")
+	for i, v := range []string{string(v1), v2} {
+		os.WriteFile(path, []byte(v), 0o644)
+		git("add", ".")
+		git("commit", "-q", "-m", "version "+string(rune('1'+i)))
+	}
+	w, err := Open(ws, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Prompt{WS: w, Path: path, Src: []byte(v2)}
+	opts := CompareOptions{Rev: "HEAD~1", Tests: TestRunOptions{Concurrency: 1}}
+	if _, err := CompareVersions(context.Background(), p, opts, TestHooks{}); err != nil {
+		t.Fatal(err)
+	}
+	// Grade the replies of the new version, and one of the old.
+	for _, g := range []struct {
+		test  string
+		grade int
+		note  string
+	}{{"default", 5, "the closing question helps"}, {"volcanoes-for-kids", 4, ""}, {"tcp-for-engineers", 4, "good analogy"}} {
+		if _, err := GradeRun(ws, "explain-topic.prompt", g.test, "claude-haiku-4-5", g.grade, g.note); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c, err := CompareVersions(context.Background(), p, opts, TestHooks{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.Grades) != 3 || len(c.OldGrades) != 0 {
+		t.Errorf("grades: new %v old %v", c.Grades, c.OldGrades)
+	}
+	page, _ := os.ReadFile(c.HTMLPath)
+	if strings.Count(string(page), `<div class="grade">`) != 3 || strings.Count(string(page), `<div class="reply">`) != 6 {
+		t.Errorf("page:\n%s", page)
+	}
+	shot := filepath.Join(dir, "compare.png")
+	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars", "--user-data-dir="+filepath.Join(dir, "profile"),
+		"--screenshot="+shot, "--window-size=1200,1000", "file://"+c.HTMLPath)
+	done := make(chan error, 1)
+	var out strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("chromium: %v\n%s", err, out.String())
+		}
+	case <-time.After(90 * time.Second):
+		cmd.Process.Kill()
+		t.Fatalf("chromium did not finish in 90 s\n%s", out.String())
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v\n%s", err, out.String())
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 1000 {
+		t.Errorf("screenshot %v, want 1200×1000", b)
+	}
+	if pass, grade := countNear(img, 0xda, 0xfb, 0xe1), countNear(img, 0x82, 0x50, 0xdf); pass < 50 || grade < 20 {
+		t.Errorf("not painted: %d pass-badge pixels, %d grade pixels", pass, grade)
+	}
+	if keep := os.Getenv("CLAUDE_LS_COMPARE_PNG"); keep != "" {
+		data, _ := os.ReadFile(shot)
+		if err := os.WriteFile(keep, data, 0o644); err != nil {
+			t.Error(err)
+		}
+	}
+}

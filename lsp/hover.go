@@ -107,7 +107,7 @@ func hoverBlock(r *promptfile.Result, b *promptfile.Block) string {
 	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "**`%s:`** %s\n\n", b.Role, blockKind(indexMessages(r), rb))
-	if rb.Text == "" {
+	if !rb.Sends() {
 		sb.WriteString("Empty: this block is not sent.")
 		return sb.String()
 	}
@@ -179,7 +179,7 @@ type messageIndex struct {
 func indexMessages(r *promptfile.Result) messageIndex {
 	mi := messageIndex{number: map[*promptfile.RenderedBlock]int{}}
 	for _, rb := range r.Blocks {
-		if rb.Block.Role == promptfile.System || rb.Text == "" {
+		if rb.Block.Role == promptfile.System || !rb.Sends() {
 			continue
 		}
 		mi.total++

@@ -55,7 +55,7 @@ func inlayHints(f *promptfile.File, r *promptfile.Result, span promptfile.Span) 
 	msgs := indexMessages(r)
 	for _, rb := range r.Blocks {
 		b := rb.Block
-		if b.Implicit || rb.Text == "" {
+		if b.Implicit || !rb.Sends() {
 			continue // no role line to show it on, or nothing sent
 		}
 		at := b.Line.End

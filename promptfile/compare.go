@@ -56,7 +56,7 @@ func (r *Result) BreakpointAt(b *Block) (Breakpoint, bool) {
 	for _, rb := range append(systemBlocks(r.Blocks), messageBlocks(r.Blocks)...) {
 		prefix += rb.Tokens
 		if rb.Block == b {
-			found = rb.Text != ""
+			found = rb.Sends()
 			break
 		}
 	}
@@ -146,7 +146,7 @@ func tally(blocks []*RenderedBlock, overhead int, est func(i int) int) Tokens {
 	running := t.Tools + overhead
 	for _, rb := range append(systemBlocks(blocks), messageBlocks(blocks)...) {
 		running += tokens[rb]
-		if rb.Text == "" {
+		if !rb.Sends() {
 			continue
 		}
 		switch ttl, _ := cacheTTL(rb.Block.Cache); ttl {

@@ -88,7 +88,7 @@ func (a *analysis) checkLifecycle() {
 func (a *analysis) checkCacheOrder() {
 	var first5m *Block
 	for _, rb := range append(systemBlocks(a.r.Blocks), messageBlocks(a.r.Blocks)...) {
-		if rb.Text == "" {
+		if !rb.Sends() {
 			continue
 		}
 		switch ttl, _ := cacheTTL(rb.Block.Cache); ttl {

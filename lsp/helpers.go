@@ -213,3 +213,37 @@ func (s *Server) applyChange(ctx context.Context, target uri.URI, version *int32
 }
 
 func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
+
+// gradeLenses put, on each test case of the front matter that has a
+// recorded reply, one lens per model: "Grade" (or its grade, to change
+// it), running claude-ls.grade, which asks 1–5.
+func (s *Server) gradeLenses(d *Document, snap *Snapshot) []protocol.CodeLens {
+	if snap == nil || snap.Result == nil || snap.ws == nil || len(snap.Result.Tests) == 0 {
+		return nil
+	}
+	p := workbench.Prompt{WS: snap.ws.ws, Path: d.path}
+	var grades map[string]workbench.Grade
+	var lenses []protocol.CodeLens
+	for _, tc := range snap.Result.Tests {
+		if tc.VarAt == nil { // a case of a tests file: nothing to put a lens on
+			continue
+		}
+		for _, rec := range workbench.LastResults(p.WS.Root, p.Rel(), tc.Name) {
+			if rec.Error != "" {
+				continue
+			}
+			if grades == nil {
+				all, _ := workbench.ReadGrades(p.WS.Root)
+				grades = workbench.LatestGrades(all, p.Rel(), "")
+			}
+			title := "Grade " + rec.Model + " reply"
+			if g, ok := grades[workbench.GradeKey(tc.Name, rec.Model)]; ok {
+				title = fmt.Sprintf("Graded %d/5 on %s", g.Grade, rec.Model)
+			}
+			raw, _ := jsonMarshal(map[string]any{"uri": string(d.uri), "test": tc.Name, "model": rec.Model})
+			rng := toRange(snap.File.Map, promptfile.Span{Start: tc.At.Start, End: tc.At.Start}, s.positionEncoding())
+			lenses = append(lenses, protocol.CodeLens{Range: rng, Command: protocol.Command{Title: title, Command: CommandGrade, Arguments: []protocol.LSPAny{raw}}})
+		}
+	}
+	return lenses
+}

@@ -166,7 +166,21 @@ func TestGradeAndCompareFromTheEditor(t *testing.T) {
 	// Grade needs a recorded reply first.
 	c.execute(CommandRunTests, u, nil, "tests-1")
 	c.progressEnd("tests-1")
+	var gradeLens *protocol.CodeLens
+	for _, l := range codeLenses(t, c, "a.prompt") {
+		if l.Command.Command == CommandGrade && l.Command.Title == "Grade claude-sonnet-4-6 reply" && l.Range.Start.Line == c.pos(u, "- name: wind").Line {
+			gradeLens = &l
+		}
+	}
+	if gradeLens == nil {
+		t.Fatalf("no grade lens on the wind case: %+v", codeLenses(t, c, "a.prompt"))
+	}
 	got := c.execute(CommandGrade, u, map[string]any{"test": "wind", "grade": 5, "note": "lovely"}, "")
+	for _, l := range codeLenses(t, c, "a.prompt") {
+		if l.Command.Command == CommandGrade && l.Range.Start.Line == c.pos(u, "- name: wind").Line && l.Command.Title != "Graded 5/5 on claude-sonnet-4-6" {
+			t.Errorf("grade lens after grading: %q", l.Command.Title)
+		}
+	}
 	if got["graded"] != true || got["grade"] != float64(5) || got["promptHash"] != workbench.PromptHash([]byte(v2)) {
 		t.Errorf("grade answer %v", got)
 	}

@@ -175,3 +175,16 @@ func TestServerToolCost(t *testing.T) {
 		t.Errorf("without max_uses: %+v %s", e, e.String())
 	}
 }
+
+// TestCachedDocumentIsAPrefix: a cached block holding only a PDF is a cache
+// breakpoint like any other: its prefix counts the document.
+func TestCachedDocumentIsAPrefix(t *testing.T) {
+	pdf := readDecoded(t, "testdata/media/document-citations.txtar", "tides.pdf")
+	res := analyzeFiles(t, "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\n---\nuser: cache\n{{document \"t.pdf\"}}\n\nassistant:\nRead.\n\nuser:\nSummarise.\n", map[string][]byte{"t.pdf": pdf})
+	if res.Tokens.Cached5m < 2*pageImageTokens() {
+		t.Errorf("cached prefix %d tokens, want the PDF's %d at least", res.Tokens.Cached5m, 2*pageImageTokens())
+	}
+	if res.Request.Messages[0].Content[0].CacheTTL != "5m" {
+		t.Errorf("the document block carries no cache_control: %+v", res.Request.Messages[0].Content[0])
+	}
+}

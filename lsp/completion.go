@@ -2,13 +2,12 @@ package lsp
 
 import (
 	"context"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"go.lsp.dev/protocol"
 
 	"github.com/claude-ls/claude-ls/promptfile"
+	"github.com/claude-ls/claude-ls/workbench"
 )
 
 // completionTriggers are the characters after which the client asks for
@@ -147,43 +146,12 @@ func (s *Server) pathItems(d *Document, snap *Snapshot, site promptfile.Completi
 		return items // paths are relative to the prompt
 	}
 	dir := filepath.Join(base, filepath.FromSlash(site.Dir))
-	realRoot, err := filepath.EvalSymlinks(root)
-	if err != nil {
-		return items
-	}
-	realDir, err := filepath.EvalSymlinks(dir)
-	if err != nil || !within(realRoot, realDir) {
-		return items
-	}
-	entries, err := os.ReadDir(realDir)
-	if err != nil {
-		return items
-	}
 	closing := ""
 	if !site.Closed {
 		closing = `"}}`
 	}
-	for _, e := range entries {
-		name := e.Name()
-		if strings.HasPrefix(name, ".") {
-			continue
-		}
-		full := filepath.Join(realDir, name)
-		isDir := e.IsDir()
-		if e.Type()&os.ModeSymlink != 0 {
-			target, err := filepath.EvalSymlinks(full)
-			if err != nil || !within(realRoot, target) {
-				continue // a link out of the workspace is not offered
-			}
-			fi, err := os.Stat(target)
-			if err != nil {
-				continue
-			}
-			isDir = fi.IsDir()
-		}
-		if d.path != "" && sameFile(full, d.path) {
-			continue // a prompt does not include itself
-		}
+	for _, e := range workbench.ListIncludable(root, dir, d.path) {
+		name, isDir := e.Name, e.IsDir
 		if !isDir && !site.PathFits(name) {
 			continue // {{image}} lists images, {{document}} PDFs and .txt
 		}
@@ -201,10 +169,4 @@ func (s *Server) pathItems(d *Document, snap *Snapshot, site promptfile.Completi
 		}
 	}
 	return items
-}
-
-func sameFile(a, b string) bool {
-	ra, err1 := filepath.EvalSymlinks(a)
-	rb, err2 := filepath.EvalSymlinks(b)
-	return err1 == nil && err2 == nil && ra == rb
 }

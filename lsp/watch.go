@@ -2,11 +2,11 @@ package lsp
 
 import (
 	"io/fs"
-	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/claude-ls/claude-ls/workbench"
 )
 
 // maxWatchedDirs bounds the folders watched, so a huge tree cannot exhaust
@@ -27,20 +27,10 @@ func newWatcher(s *Server, roots []string) (*watcher, error) {
 	w := &watcher{w: fw, done: make(chan struct{})}
 	n := 0
 	for _, r := range roots {
-		filepath.WalkDir(r, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || !d.IsDir() {
-				return nil
-			}
-			if path != r && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules") {
-				return filepath.SkipDir
-			}
-			if n >= maxWatchedDirs {
-				return filepath.SkipAll
-			}
-			if fw.Add(path) == nil {
+		workbench.WalkDirs(r, workbench.SkipWatch, func(dir string, _ []fs.DirEntry) {
+			if n < maxWatchedDirs && fw.Add(dir) == nil {
 				n++
 			}
-			return nil
 		})
 	}
 	go func() {
@@ -52,7 +42,7 @@ func newWatcher(s *Server, roots []string) (*watcher, error) {
 					return
 				}
 				if ev.Has(fsnotify.Create) {
-					if fi, err := os.Stat(ev.Name); err == nil && fi.IsDir() {
+					if workbench.IsDir(ev.Name) {
 						fw.Add(ev.Name)
 						continue
 					}

@@ -246,7 +246,7 @@ func (s *Server) checkDisk(ctx context.Context, paths []string) {
 		roots := append([]string(nil), s.roots...)
 		s.mu.Unlock()
 		for _, r := range roots {
-			paths = append(paths, findPrompts(r)...)
+			paths = append(paths, workbench.FindPrompts(r)...)
 		}
 		for _, r := range roots {
 			s.publishConfigProblems(ctx, filepath.Join(r, workbench.ConfigName))
@@ -361,21 +361,3 @@ func (s *Server) publishEnvProblem(ctx context.Context, root string) {
 	s.client.PublishDiagnostics(ctx, &protocol.PublishDiagnosticsParams{URI: uri.File(path), Diagnostics: diags})
 }
 
-// findPrompts lists the .prompt files under root, skipping hidden folders,
-// node_modules and testdata, as `claude-ls check` does.
-func findPrompts(root string) []string {
-	var out []string
-	filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil
-		}
-		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "testdata") {
-			return filepath.SkipDir
-		}
-		if !d.IsDir() && strings.HasSuffix(d.Name(), ".prompt") {
-			out = append(out, path)
-		}
-		return nil
-	})
-	return out
-}

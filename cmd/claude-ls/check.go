@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -110,9 +109,9 @@ func runCheck(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// findPrompts expands folders into the .prompt files under them, skipping
-// hidden folders, node_modules and testdata (test fixtures, broken on
-// purpose, as go test treats them); files named directly are kept as given.
+// findPrompts expands folders into the .prompt files under them (as
+// workbench finds them, for the editor too); files named directly are kept
+// as given.
 func findPrompts(paths []string) ([]string, error) {
 	var files []string
 	for _, p := range paths {
@@ -124,22 +123,7 @@ func findPrompts(paths []string) ([]string, error) {
 			files = append(files, p)
 			continue
 		}
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			name := d.Name()
-			if d.IsDir() && path != p && skipDir(name) {
-				return filepath.SkipDir
-			}
-			if !d.IsDir() && strings.HasSuffix(name, ".prompt") {
-				files = append(files, path)
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, err
-		}
+		files = append(files, workbench.FindPrompts(p)...)
 	}
 	sort.Strings(files)
 	return files, nil
@@ -157,7 +141,3 @@ func relPath(path string) string {
 	return filepath.ToSlash(path)
 }
 
-// skipDir names the folders a walk for prompts does not enter.
-func skipDir(name string) bool {
-	return strings.HasPrefix(name, ".") || name == "node_modules" || name == "testdata"
-}

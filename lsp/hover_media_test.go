@@ -113,3 +113,16 @@ func TestSemanticTokensMediaAndToolLines(t *testing.T) {
 		{"tool_result", 0, "tool_result", "keyword"},
 	}, false)
 }
+
+// TestSymbolsNameToolTurns: the outline names a tool turn by its line.
+func TestSymbolsNameToolTurns(t *testing.T) {
+	c := newTestClient(t, map[string]string{"a.prompt": mediaPrompt, "shot.png": pngBytes(t, 2, 2)})
+	u := openSettled(c, "a.prompt")
+	var names []string
+	for _, s := range c.documentSymbols(u) {
+		names = append(names, s.Name)
+	}
+	if !slices.Contains(names, "tool_use get_tide toolu_07") || !slices.Contains(names, "tool_result toolu_07") {
+		t.Errorf("symbols %q", names)
+	}
+}

@@ -177,6 +177,9 @@ func blockSymbol(f *promptfile.File, b *promptfile.Block, tokens int, enc prompt
 	if b.Role == promptfile.System {
 		sym.Kind = protocol.SymbolKindNamespace
 	}
+	if t := b.Tool; t != nil { // a tool turn: named by its line, e.g. "tool_use get_tide toolu_01"
+		sym.Name, sym.Kind = strings.Join(strings.Fields(string(f.Src[b.RoleName.Start:b.RoleName.End])+" "+t.Name+" "+t.ID), " "), protocol.SymbolKindEvent
+	}
 	words := firstWords(sourceWords(f, b))
 	var detail string
 	switch {

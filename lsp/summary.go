@@ -2,8 +2,6 @@ package lsp
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"time"
 
 	"go.lsp.dev/protocol"
@@ -98,36 +96,21 @@ func (s *Server) usage(d *Document) (protocol.LSPAny, error) {
 	}{workbench.SummarizeWith(records, time.Time{}, time.Now(), ws.Catalog), limits, text})
 }
 
-// usagePageName is where claude-ls.usageReport writes the page.
-const usagePageName = "usage.html"
-
 // usageReport writes the spend pictured under .claude-ls/ and opens it. The
 // organisation's figures come in when an admin key is there; fetching them
 // takes the network, so the page is written in the background.
 func (s *Server) usageReport(ctx context.Context, d *Document) (protocol.LSPAny, error) {
 	ws := d.Snapshot().ws.ws
-	path := filepath.Join(ws.Root, workbench.DataDir, usagePageName)
+	path := workbench.UsagePagePath(ws.Root)
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Minute)
 		defer cancel()
-		records, err := workbench.ReadRecords(ws.Root)
-		if err != nil {
-			s.showMessage(ctx, protocol.MessageTypeError, CommandUsageReport+": "+err.Error())
-			return
+		view, err := workbench.GatherSpend(ctx, ws.Root, ws.Catalog, workbench.SpendOptions{OrgIfKey: true})
+		if err == nil && view.OrgErr != nil {
+			s.showMessage(ctx, protocol.MessageTypeWarning, "the organisation's usage is left out: "+view.OrgErr.Error())
 		}
-		now := time.Now()
-		rep := workbench.SummarizeWith(records, time.Time{}, now, ws.Catalog)
-		var org *workbench.OrgReport
-		if key, err := workbench.LoadAdminKey(ws.Root); err == nil {
-			r, err := workbench.NewAdminClient(key, workbench.BaseURL(ws.Root)).FetchOrg(ctx, now.AddDate(0, 0, -29), now, records)
-			if err != nil {
-				s.showMessage(ctx, protocol.MessageTypeWarning, "the organisation's usage is left out: "+err.Error())
-			} else {
-				org = &r
-			}
-		}
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err == nil {
-			err = workbench.WriteFile(path, []byte(workbench.UsagePage(rep, org, now))) // never through a planted link
+		if err == nil {
+			err = view.WritePage(path)
 		}
 		if err != nil {
 			s.showMessage(ctx, protocol.MessageTypeError, CommandUsageReport+": "+err.Error())

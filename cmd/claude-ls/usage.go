@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -29,7 +30,6 @@ func runUsage(args []string, stdout, stderr io.Writer) int {
 	if len(paths) > 0 {
 		where = paths[0]
 	}
-	now := time.Now()
 	var from time.Time
 	if *since != "" {
 		t, err := time.Parse("2006-01-02", *since)
@@ -48,52 +48,36 @@ func runUsage(args []string, stdout, stderr io.Writer) int {
 	if ws, err := openWorkspace(where, false); err == nil {
 		catalog = ws.Catalog
 	}
-	records, skipped, err := workbench.ScanRecords(root)
-	if err != nil {
+	// The organisation's figures: asked for with --org, or taken into the
+	// page when an admin key is there.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	view, err := workbench.GatherSpend(ctx, root, catalog, workbench.SpendOptions{Since: from, Org: *org, OrgIfKey: *page != ""})
+	interrupted := ctx.Err() != nil
+	stop()
+	switch {
+	case interrupted:
+		fmt.Fprintln(stderr, "claude-ls usage: interrupted")
+		return exitInterrupted
+	case errors.Is(err, workbench.ErrNoAdminKey) || errors.Is(err, workbench.ErrNotAdminKey):
+		fmt.Fprintln(stderr, "claude-ls usage:", err)
+		return exitUsage
+	case err != nil && *org:
+		fmt.Fprintln(stderr, "claude-ls usage: the organisation's usage:", err)
+		return exitAPI
+	case err != nil:
 		fmt.Fprintln(stderr, "claude-ls usage:", err)
 		return exitUsage
 	}
-	if skipped > 0 {
+	if view.Skipped > 0 {
 		fmt.Fprintf(stderr, "claude-ls usage: %s of %s skipped (damaged, or over %d MB) and not counted\n",
-			countNoun(skipped, "line"), workbench.DataDir+"/runs.jsonl", workbench.MaxReadLine>>20)
+			countNoun(view.Skipped, "line"), workbench.DataDir+"/runs.jsonl", workbench.MaxReadLine>>20)
 	}
-	rep := workbench.SummarizeWith(records, from, now, catalog)
-
-	// The organisation's figures: asked for with --org, or taken into the
-	// page when an admin key is there.
-	var orgRep *workbench.OrgReport
-	if *org || *page != "" {
-		key, kerr := workbench.LoadAdminKey(root)
-		switch {
-		case kerr != nil && *org:
-			fmt.Fprintln(stderr, "claude-ls usage:", kerr)
-			return exitUsage
-		case kerr == nil:
-			orgFrom := from
-			if orgFrom.IsZero() {
-				orgFrom = now.UTC().AddDate(0, 0, -29) // the Console's default: the last 30 days
-			}
-			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-			r, err := workbench.NewAdminClient(key, workbench.BaseURL(root)).FetchOrg(ctx, orgFrom, now, records)
-			interrupted := ctx.Err() != nil
-			stop()
-			if interrupted {
-				fmt.Fprintln(stderr, "claude-ls usage: interrupted")
-				return exitInterrupted
-			}
-			if err != nil {
-				fmt.Fprintln(stderr, "claude-ls usage: the organisation's usage:", err)
-				if *org {
-					return exitAPI
-				}
-			} else {
-				orgRep = &r
-			}
-		}
+	if view.OrgErr != nil {
+		fmt.Fprintln(stderr, "claude-ls usage: the organisation's usage:", view.OrgErr)
 	}
-
+	rep, orgRep := view.Report, view.Org
 	if *page != "" {
-		if err := os.WriteFile(*page, []byte(workbench.UsagePage(rep, orgRep, now)), 0o644); err != nil {
+		if err := view.WritePage(*page); err != nil {
 			fmt.Fprintln(stderr, "claude-ls usage:", err)
 			return exitUsage
 		}

@@ -300,7 +300,7 @@ func TestCountExactShownUntilTheTextChanges(t *testing.T) {
 	for _, l := range lenses[1:] {
 		names = append(names, l.Command.Command)
 	}
-	if strings.Join(names, ",") != "claude-ls.run,claude-ls.runAppend,claude-ls.countExact,claude-ls.export" {
+	if strings.Join(names, ",") != "claude-ls.run,claude-ls.runAppend,claude-ls.countExact,claude-ls.export,claude-ls.compare" {
 		t.Errorf("lens commands: %v", names)
 	}
 }

@@ -23,7 +23,7 @@ func TestInitializeAdvertisesWhatIsImplemented(t *testing.T) {
 	if !ok || sync.Change == nil || *sync.Change != protocol.TextDocumentSyncKindIncremental {
 		t.Errorf("textDocumentSync = %#v", caps.TextDocumentSync)
 	}
-	if got := strings.Join(caps.ExecuteCommandProvider.Commands, ","); got != "claude-ls.run,claude-ls.runAppend,claude-ls.countExact,claude-ls.export,claude-ls.summary,claude-ls.usage,claude-ls.runTests,claude-ls.runBatch,claude-ls.usageReport" {
+	if got := strings.Join(caps.ExecuteCommandProvider.Commands, ","); got != "claude-ls.run,claude-ls.runAppend,claude-ls.countExact,claude-ls.export,claude-ls.summary,claude-ls.usage,claude-ls.runTests,claude-ls.runBatch,claude-ls.usageReport,claude-ls.improve,claude-ls.generateTests,claude-ls.grade,claude-ls.compare" {
 		t.Errorf("commands = %s", got)
 	}
 	// The editors' export menus come from here, js included.

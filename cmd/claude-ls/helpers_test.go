@@ -315,3 +315,30 @@ func TestCompareTwoCommits(t *testing.T) {
 }
 
 var _ = fixtures.PassFailNothing
+
+func TestHelpersGoThroughTheSpendingGuard(t *testing.T) {
+	api := fakeapi.New()
+	defer api.Close()
+	dir := newWorkspace(t, map[string]string{
+		"a.prompt":        strings.Replace(testsPrompt, "claude-sonnet-4-6", "claude-opus-4-6", 1),
+		".claude-ls.yaml": "budget:\n  monthly_usd: \"5\"\n  confirm_above_usd: \"0.10\"\n",
+	})
+	// 8,192 tokens of output at $25/MTok ≈ $0.20: above the threshold, and nobody to ask.
+	_, errOut, code := runCLIEnv(t, dir, apiEnv(api), "improve", "a.prompt")
+	if code != 4 || !strings.Contains(errOut, "--yes") || len(api.Requests()) != 0 {
+		t.Errorf("improve: exit %d %s", code, errOut)
+	}
+	_, errOut, code = runCLIEnv(t, dir, apiEnv(api), "tests", "generate", "-n", "5", "a.prompt")
+	if code != 4 || len(api.Requests()) != 0 {
+		t.Errorf("tests generate: exit %d %s", code, errOut)
+	}
+	_, errOut, code = runCLIEnv(t, dir, apiEnv(api), "compare", "a.prompt")
+	if code != 2 || !strings.Contains(errOut, "git cannot find revision \"HEAD\"") {
+		t.Errorf("compare outside a git history: exit %d %s", code, errOut)
+	}
+	// No key: a clear message, exit 2.
+	_, errOut, code = runCLIEnv(t, dir, []string{"ANTHROPIC_API_KEY=", "ANTHROPIC_BASE_URL=" + api.URL}, "improve", "--yes", "a.prompt")
+	if code != 2 || len(api.Requests()) != 0 {
+		t.Errorf("no key: exit %d %s", code, errOut)
+	}
+}

@@ -110,7 +110,7 @@ var frontKeys = []*KeySpec{
 		Doc:       "Extended thinking: `{type: enabled, budget_tokens: N}` with 1024 <= N < max_tokens, `{type: adaptive}` or `{type: disabled}`. Which types a model takes is in its model card.",
 		rangeText: thinkingRange},
 	{Name: "tools", Sent: SentInBody, check: (*analysis).checkTools,
-		Doc:       "Tools the model may call: a list of `{name, description, input_schema}`, where input_schema is a JSON Schema object and name matches `^[a-zA-Z0-9_-]{1,64}$`.",
+		Doc:       "Tools the model may call: a list of `{name, description, input_schema}`, where input_schema is a JSON Schema object and name matches `^[a-zA-Z0-9_-]{1,64}$`; or server tools the API runs, by type: `{type: web_search_20260318, max_uses: 5}` ($10 per 1,000 searches besides tokens), `{type: web_fetch_20260318}`, `{type: code_execution_20260521}` ($0.05 per container hour).",
 		rangeText: fixed("a list of `{name, description, input_schema}`; names unique, 1 to 64 letters, digits, `_` or `-`")},
 	{Name: "tool_choice", Sent: SentInBody, check: (*analysis).checkToolChoice,
 		Doc: "How the model uses tools: `{type: auto}`, `{type: any}`, `{type: tool, name: NAME}` or `{type: none}`. Needs `tools`.",

@@ -101,19 +101,35 @@ type diffOp struct {
 	a, b  int // the line's index in old and new (before it, for inserts and deletes)
 }
 
+// maxLCSCells bounds the table of the line diff (lines × lines, after the
+// common start and end are set aside); a bigger change is one replacement.
+const maxLCSCells = 1 << 22
+
 // diffLines is the edit script from a to b; nil when they are equal.
 func diffLines(a, b []diffLine) []diffOp {
 	n, m := len(a), len(b)
-	lcs := make([][]int, n+1)
-	for i := range lcs {
-		lcs[i] = make([]int, m+1)
+	pre := 0
+	for pre < n && pre < m && a[pre] == b[pre] {
+		pre++
 	}
-	for i := n - 1; i >= 0; i-- {
-		for j := m - 1; j >= 0; j-- {
-			if a[i] == b[j] {
-				lcs[i][j] = lcs[i+1][j+1] + 1
-			} else {
-				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+	suf := 0
+	for suf < n-pre && suf < m-pre && a[n-1-suf] == b[m-1-suf] {
+		suf++
+	}
+	small := (n-pre-suf)*(m-pre-suf) <= maxLCSCells
+	var lcs [][]int
+	if small {
+		lcs = make([][]int, n-pre-suf+1)
+		for i := range lcs {
+			lcs[i] = make([]int, m-pre-suf+1)
+		}
+		for i := n - suf - 1; i >= pre; i-- {
+			for j := m - suf - 1; j >= pre; j-- {
+				if a[i] == b[j] {
+					lcs[i-pre][j-pre] = lcs[i-pre+1][j-pre+1] + 1
+				} else {
+					lcs[i-pre][j-pre] = max(lcs[i-pre+1][j-pre], lcs[i-pre][j-pre+1])
+				}
 			}
 		}
 	}
@@ -121,11 +137,12 @@ func diffLines(a, b []diffLine) []diffOp {
 	changed := false
 	i, j := 0, 0
 	for i < n || j < m {
+		inMid := i >= pre && j >= pre && i < n-suf && j < m-suf
 		switch {
-		case i < n && j < m && a[i] == b[j]:
+		case i < n && j < m && a[i] == b[j] && ((i < pre && j < pre) || (i >= n-suf && j >= m-suf) || (inMid && small)):
 			ops = append(ops, diffOp{' ', a[i].text, a[i].noEOL, i, j})
 			i, j = i+1, j+1
-		case j < m && (i == n || lcs[i][j+1] >= lcs[i+1][j]):
+		case j < m && (i == n || i >= n-suf || (inMid && (!small || lcs[i-pre][j-pre+1] >= lcs[i-pre+1][j-pre]))):
 			ops = append(ops, diffOp{'+', b[j].text, b[j].noEOL, i, j})
 			j, changed = j+1, true
 		default:

@@ -1,9 +1,11 @@
 package workbench
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -57,5 +59,27 @@ func TestLineEditsRebuildTheNewText(t *testing.T) {
 		if got != c[1] {
 			t.Errorf("%q → %q: edits %+v give %q", c[0], c[1], edits, got)
 		}
+	}
+}
+
+// TestLineEditsOfALargeChangeStayBounded: a change too large for the
+// line table is one replacement, still exact, without a table of
+// lines × lines.
+func TestLineEditsOfALargeChangeStayBounded(t *testing.T) {
+	var a, b strings.Builder
+	a.WriteString("same start\n")
+	b.WriteString("same start\n")
+	for i := 0; i < 5000; i++ {
+		fmt.Fprintf(&a, "old %d\n", i)
+		fmt.Fprintf(&b, "new %d\n", i)
+	}
+	a.WriteString("same end\n")
+	b.WriteString("same end\n")
+	edits := LineEdits(a.String(), b.String())
+	if len(edits) != 1 || edits[0].Start != len("same start\n") || a.String()[:edits[0].Start]+edits[0].Text+a.String()[edits[0].End:] != b.String() {
+		t.Errorf("%d edits", len(edits))
+	}
+	if d := UnifiedDiff("a", "b", a.String(), b.String()); !strings.HasPrefix(d, "--- a\n+++ b\n@@ -1,5002 +1,5002 @@\n same start\n+new 0\n") {
+		t.Errorf("diff starts %.80q", d)
 	}
 }

@@ -313,7 +313,7 @@ func withFinalNewline(b []byte) []byte {
 func (t testsTarget) appendFront(cases []GeneratedCase, vars []string) (FileChange, error) {
 	src := t.p.Src
 	fm := t.res.File.Front
-	if fm == nil || fm.Close.End == fm.Close.Start && fm.Close.Start == 0 {
+	if fm == nil {
 		return FileChange{}, errors.New("the prompt has no front matter: add one (--- lines) to hold tests:")
 	}
 	e := fm.Lookup("tests")

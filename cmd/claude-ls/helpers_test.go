@@ -342,3 +342,28 @@ func TestHelpersGoThroughTheSpendingGuard(t *testing.T) {
 		t.Errorf("no key: exit %d %s", code, errOut)
 	}
 }
+
+func TestTestsGenerateAddsATestsKey(t *testing.T) {
+	api := fakeapi.New()
+	defer api.Close()
+	prompt := "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\n\n---\nuser:\nTranslate {{text}} into {{ language }}.\n"
+	dir := newWorkspace(t, map[string]string{"a.prompt": prompt})
+	api.Push("/v1/messages", fakeapi.Response{Text: `{"cases":[{"name":"","text":"Good morning","language":"French"}]}`})
+	if _, errOut, code := runCLIEnv(t, dir, apiEnv(api), "tests", "generate", "-n", "1", "a.prompt"); code != 0 {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	got, _ := os.ReadFile(filepath.Join(dir, "a.prompt"))
+	want := "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\n\ntests:\n  - name: \"case 1\"\n    language: \"French\"\n    text: \"Good morning\"\n---\nuser:\nTranslate {{text}} into {{ language }}.\n"
+	if string(got) != want {
+		t.Errorf("file:\n%s", got)
+	}
+	if out, _, code := runCLI(t, dir, "check", "a.prompt"); code != 0 {
+		t.Errorf("check: exit %d\n%s", code, out)
+	}
+	// A prompt without variables has nothing to vary: nothing is sent.
+	os.WriteFile(filepath.Join(dir, "b.prompt"), []byte("---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\n---\nHello.\n"), 0o644)
+	n := len(api.Requests())
+	if _, errOut, code := runCLIEnv(t, dir, apiEnv(api), "tests", "generate", "b.prompt"); code != 1 || !strings.Contains(errOut, "no variables") || len(api.Requests()) != n {
+		t.Errorf("no variables: exit %d %s", code, errOut)
+	}
+}

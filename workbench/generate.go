@@ -217,7 +217,6 @@ type testsTarget struct {
 	file string // absolute path of a tests file; "" for the front matter
 }
 
-
 func testsTargetOf(p Prompt, res *promptfile.Result) (testsTarget, error) {
 	t := testsTarget{p: p, res: res}
 	e := res.File.Front.Lookup("tests")

@@ -168,8 +168,10 @@ func (u USD) Decimal() string {
 	return sign + s
 }
 
-// MarshalJSON writes the amount as a decimal string, e.g. "0.3".
-func (u USD) MarshalJSON() ([]byte, error) { return json.Marshal(u.Decimal()) }
+// MarshalJSON writes the amount as an exact JSON number of dollars, e.g.
+// 0.000003 (never a float's approximation): every --json output and the
+// records use this one type.
+func (u USD) MarshalJSON() ([]byte, error) { return []byte(u.Decimal()), nil }
 
 // UnmarshalJSON reads a decimal string or a JSON number (from its literal
 // text, so no float rounding happens).

@@ -101,7 +101,8 @@ func TestMoneyJSONAndYAML(t *testing.T) {
 		t.Errorf("JSON decode = %+v", p)
 	}
 	b, _ := json.Marshal(p)
-	if string(b) != `{"A":"0.3","B":"3.75","M":1.25,"N":0.1}` {
+	// Amounts are exact JSON numbers, like multipliers: one type in every --json.
+	if string(b) != `{"A":0.3,"B":3.75,"M":1.25,"N":0.1}` {
 		t.Errorf("JSON encode = %s", b)
 	}
 	for _, bad := range []string{`{"A":"x"}`, `{"A":-1}`, `{"A":1e3}`, `{"M":true}`, `{"A":null}`} {

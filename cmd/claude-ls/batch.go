@@ -25,7 +25,12 @@ func runBatch(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if len(rest) != 2 || (rest[0] != "status" && rest[0] != "results") {
+	switch {
+	case len(rest) > 0 && rest[0] != "status" && rest[0] != "results":
+		fmt.Fprintf(stderr, "claude-ls batch: unknown verb %q: use status or results\n", rest[0])
+		return exitUsage
+	case len(rest) != 2:
+		fmt.Fprintln(stderr, "claude-ls batch: want a verb (status or results) and a batch id")
 		fs.Usage()
 		return exitUsage
 	}

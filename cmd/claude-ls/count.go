@@ -53,7 +53,7 @@ type countCostJSON struct {
 func usdJSON(u promptfile.USD) json.RawMessage { return json.RawMessage(u.Decimal()) }
 
 func runCount(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("count", "[--json] [--model ID] FILE...", stderr)
+	fs := newFlags("count", "[--json] [--model ID] [--var NAME=VALUE]... [--test NAME] [--exact] FILE...", stderr)
 	asJSON := fs.Bool("json", false, "print JSON")
 	model := fs.String("model", "", "count for model `ID` instead of the file's")
 	vars := varFlags{}
@@ -77,10 +77,16 @@ func runCount(args []string, stdout, stderr io.Writer) int {
 			status = exitUsage
 			continue
 		}
-		res, err := ws.AnalyzeFile(path, promptfile.Options{Model: *model, Vars: vars, Test: *test})
+		// Strict, as the request would be sent: a prompt with errors exits 1
+		// here as from render, export and run.
+		res, err := ws.AnalyzeFile(path, promptfile.Options{Model: *model, Vars: vars, Test: *test, Strict: true})
 		if err != nil {
 			fmt.Fprintln(stderr, "claude-ls count:", err)
 			status = exitUsage
+			continue
+		}
+		if code := unknownTestCase("count", res, *test, stderr); code != exitOK {
+			status = max(status, code)
 			continue
 		}
 		c := countOf(path, res)
@@ -92,10 +98,9 @@ func runCount(args []string, stdout, stderr io.Writer) int {
 			}
 			c.ExactTokens = n
 		}
-		for _, d := range res.Diagnostics {
-			if d.Severity == promptfile.Error {
-				printDiagnostic(stderr, path, res.File, d)
-			}
+		printDiagnostics(stderr, path, res, promptfile.Warning) // an unknown --model names the nearest id
+		if res.ErrorCount() > 0 {
+			status = max(status, exitProblems)
 		}
 		if *asJSON {
 			all = append(all, c)

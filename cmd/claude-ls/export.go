@@ -13,9 +13,10 @@ import (
 // runExport prints (or writes) the file's request as a program that sends
 // it: Go, Python, TypeScript, JavaScript or a curl script.
 func runExport(args []string, stdout, stderr io.Writer) int {
-	synopsis := "--lang go|python|ts|js|curl [--var NAME=VALUE]... [--test NAME] [--model ID] [-o FILE] FILE"
+	langs := strings.Join(workbench.ExportLangs, "|")
+	synopsis := "--lang " + langs + " [--var NAME=VALUE]... [--test NAME] [--model ID] [-o FILE] FILE"
 	fs := newFlags("export", synopsis, stderr)
-	lang := fs.String("lang", "", "the language: `go`, python, ts, js or curl")
+	lang := fs.String("lang", "", "the language, one of `"+langs+"`")
 	vars := varFlags{}
 	fs.Var(vars, "var", "set a variable, `NAME=VALUE` (repeatable): the value the program calls its function with")
 	test := fs.String("test", "", "use the variable values of the test case `NAME`")
@@ -25,22 +26,26 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if len(files) != 1 || *lang == "" {
+	if len(files) != 1 {
 		fs.Usage()
 		return exitUsage
 	}
-	if !isExportLang(*lang) {
-		fmt.Fprintf(stderr, "claude-ls: unknown --lang %q: use %s\n", *lang, strings.Join(workbench.ExportLangs, ", "))
+	if _, ok := workbench.ExportLanguageOf(*lang); !ok {
+		what := fmt.Sprintf("unknown --lang %q", *lang)
+		if *lang == "" {
+			what = "--lang is required"
+		}
+		fmt.Fprintf(stderr, "claude-ls export: %s: use one of %s\n", what, strings.Join(workbench.ExportLangs, ", "))
 		return exitUsage
 	}
 	opts := promptfile.Options{Path: files[0], Vars: vars, Test: *test, Model: *model, Strict: true}
-	res, code := analyzeForRun(files[0], opts, false, stderr)
+	res, code := analyzeForRun("export", files[0], opts, false, stderr)
 	if res == nil {
 		return code
 	}
 	program, err := workbench.Export(res, *lang, opts)
 	if err != nil {
-		fmt.Fprintln(stderr, "claude-ls:", promptfile.RedactKeys(err.Error()))
+		fmt.Fprintln(stderr, "claude-ls export:", promptfile.RedactKeys(err.Error()))
 		return exitProblems
 	}
 	if *out == "" {
@@ -52,17 +57,8 @@ func runExport(args []string, stdout, stderr io.Writer) int {
 		mode = 0o755 // a script, run as ./name.sh
 	}
 	if err := os.WriteFile(*out, []byte(program), mode); err != nil {
-		fmt.Fprintln(stderr, "claude-ls:", err)
+		fmt.Fprintln(stderr, "claude-ls export:", err)
 		return exitUsage
 	}
 	return exitOK
-}
-
-func isExportLang(lang string) bool {
-	for _, l := range workbench.ExportLangs {
-		if l == lang {
-			return true
-		}
-	}
-	return false
 }

@@ -83,7 +83,7 @@ func TestExportRefusals(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"a.prompt"}, exitUsage, "Usage: claude-ls export"},
+		{[]string{"a.prompt"}, exitUsage, "claude-ls export: --lang is required: use one of go, python, ts, js, curl"},
 		{[]string{"--lang", "cobol", "a.prompt"}, exitUsage, `unknown --lang "cobol"`},
 		{[]string{"--lang", "go", "missing.prompt"}, exitUsage, "missing.prompt"},
 		{[]string{"--lang", "go", "bad.prompt"}, exitProblems, "sampling-removed"},

@@ -36,6 +36,12 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	model := fs.String("model", "", "run on model `ID` instead of the file's")
 	noStream := fs.Bool("no-stream", false, "wait for the whole reply instead of streaming it")
 	yes := fs.Bool("yes", false, "run without asking when the cost passes the confirmation threshold")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: claude-ls run [--var NAME=VALUE]... [--test NAME] [--model ID] [--no-stream] [--yes] FILE\n")
+		fs.PrintDefaults()
+		fmt.Fprintf(stderr, "\n       claude-ls run %s\n", testsSynopsis)
+		newTestsFlags(stderr).fs.PrintDefaults()
+	}
 	files, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code

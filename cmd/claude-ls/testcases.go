@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -39,18 +40,34 @@ func wantsTests(args []string) bool {
 // runTests is `claude-ls run --all-tests`: every test case on every model,
 // directly with bounded concurrency or through the Message Batches API,
 // with a table, a report and a record of each run.
-func runTests(args []string, stdout, stderr io.Writer) int {
-	fs := newFlags("run", testsSynopsis, stderr)
-	vars := varFlags{}
-	fs.Var(vars, "var", "set a variable in every case, `NAME=VALUE` (repeatable)")
+// testsFlags are the flags of `run --all-tests`; run's --help lists them too.
+type testsFlags struct {
+	fs                 *flag.FlagSet
+	vars               varFlags
+	models             *string
+	batch, noWait, yes *bool
+	poll               *time.Duration
+	concurrency        *int
+}
+
+func newTestsFlags(stderr io.Writer) *testsFlags {
+	f := &testsFlags{fs: newFlags("run", testsSynopsis, stderr), vars: varFlags{}}
+	fs := f.fs
+	fs.Var(f.vars, "var", "set a variable in every case, `NAME=VALUE` (repeatable)")
 	fs.Bool("all-tests", true, "run every test case of the file and check its expectations")
-	models := fs.String("model", "", "run each case on each model of a comma-separated list `ID,ID` (default: the file's model)")
-	batch := fs.Bool("batch", false, "send the cases through the Message Batches API, at half price")
-	noWait := fs.Bool("no-wait", false, "with --batch: create the batch and exit; fetch later with 'claude-ls batch results ID'")
-	poll := fs.Duration("poll", 2*time.Second, "with --batch: the first wait between status polls (it grows to 1 minute)")
-	concurrency := fs.Int("concurrency", workbench.DefaultConcurrency, "at most `N` requests at once (lowered while the API answers 429)")
-	yes := fs.Bool("yes", false, "run without asking when the cost passes the confirmation threshold")
-	files, code, ok := parseFlags(fs, args)
+	f.models = fs.String("model", "", "run each case on each model of a comma-separated list `ID,ID` (default: the file's model)")
+	f.batch = fs.Bool("batch", false, "send the cases through the Message Batches API, at half price")
+	f.noWait = fs.Bool("no-wait", false, "with --batch: create the batch and exit; fetch later with 'claude-ls batch results ID'")
+	f.poll = fs.Duration("poll", 2*time.Second, "with --batch: the first wait between status polls (it grows to 1 minute)")
+	f.concurrency = fs.Int("concurrency", workbench.DefaultConcurrency, "at most `N` requests at once (lowered while the API answers 429)")
+	f.yes = fs.Bool("yes", false, "run without asking when the cost passes the confirmation threshold")
+	return f
+}
+
+func runTests(args []string, stdout, stderr io.Writer) int {
+	f := newTestsFlags(stderr)
+	vars, models, batch, noWait, poll, concurrency, yes := f.vars, f.models, f.batch, f.noWait, f.poll, f.concurrency, f.yes
+	files, code, ok := parseFlags(f.fs, args)
 	if !ok {
 		return code
 	}
@@ -59,7 +76,7 @@ func runTests(args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	if len(files) != 1 {
-		fs.Usage()
+		f.fs.Usage()
 		return exitUsage
 	}
 	path := files[0]

@@ -32,14 +32,31 @@ async function until(page, what, fn, arg, ms = WAIT) {
     return await h.jsonValue();
   } catch (err) {
     report.timeouts.push(`${what}: ${String(err.message).split('\n')[0]}`);
+    // What the screen showed then, beside the report.
+    await page.screenshot({ path: `${env('REPORT')}.timeout-${report.timeouts.length}.png` }).catch(() => {});
     return null;
   }
 }
 
+// The quick input box, once shown and holding value.
+const quickInput = (value) => {
+  const w = document.querySelector('.quick-input-widget');
+  const input = w && w.querySelector('input');
+  return !!(input && w.style.display !== 'none' && input.value === value);
+};
+
 async function palette(page, command) {
   await page.keyboard.press('F1');
-  await until(page, 'the command palette', () => document.querySelector('.quick-input-widget:not([style*="display: none"]) input'));
+  await until(page, 'the command palette', quickInput, '>');
   await page.keyboard.type(command, { delay: 5 });
+  // A busy page can drop a key: type it again if so.
+  if (!(await until(page, `"${command}" typed`, quickInput, '>' + command, 3_000))) {
+    report.timeouts.pop();
+    await page.keyboard.down('Control');
+    await page.keyboard.press('a');
+    await page.keyboard.up('Control');
+    await page.keyboard.type('>' + command, { delay: 10 });
+  }
   const found = await until(
     page,
     `"${command}" in the palette`,
@@ -48,6 +65,17 @@ async function palette(page, command) {
   );
   await page.keyboard.press('Enter');
   return found;
+}
+
+// Opens a workspace file by name through Quick Open (the palette without ">").
+async function quickOpen(page, name) {
+  await page.keyboard.press('F1');
+  await until(page, 'the command palette', quickInput, '>');
+  await page.keyboard.press('Backspace');
+  await until(page, 'quick open', quickInput, '');
+  await page.keyboard.type(name, { delay: 5 });
+  await until(page, `${name} in quick open`, (p) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent.includes(p)), name);
+  await page.keyboard.press('Enter');
 }
 
 const browser = await puppeteer.launch({
@@ -78,13 +106,7 @@ try {
 
   step('open the prompt');
   const prompt = env('PROMPT');
-  // Quick Open (the palette without ">").
-  await page.keyboard.press('F1');
-  await until(page, 'quick open', () => document.querySelector('.quick-input-widget input'));
-  await page.keyboard.press('Backspace');
-  await page.keyboard.type(prompt, { delay: 5 });
-  await until(page, `${prompt} in quick open`, (p) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => r.textContent.includes(p)), prompt);
-  await page.keyboard.press('Enter');
+  await quickOpen(page, prompt);
   report.opened = await until(page, 'the prompt in an editor', () => {
     const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')].map((l) => l.textContent);
     return lines.some((l) => l.includes('max_tokens')) ? lines.length : 0;
@@ -162,22 +184,33 @@ try {
   await until(page, 'the hover to close', () => !document.querySelector('.monaco-hover:not(.hidden)'), null, 5_000);
   await page.screenshot({ path: env('SHOT') });
 
+  step('server output');
+  // The extension says which claude-ls it started (its commands are offered
+  // while a prompt is the active editor).
+  await palette(page, 'Claude: Show Server Output');
+  report.output = await until(page, 'the server output', () => {
+    // Long lines wrap: the panel's text without its line breaks.
+    const text = (document.querySelector('.part.panel')?.innerText || '').replace(/\n/g, '').replace(/\u00a0/g, ' ');
+    const at = text.indexOf('] starting ');
+    return at >= 0 && text.includes(' serve (found in', at) ? text.slice(at, text.indexOf(')', at) + 1) : null;
+  });
+
   step('run');
   // Back to the prompt, then Claude: Run Prompt; the result file opens.
   await palette(page, 'View: Focus Active Editor Group');
   await palette(page, 'Claude: Run Prompt');
-  const reply = env('REPLY');
-  report.result = await until(
-    page,
-    'the result document with the reply',
-    (r) => {
-      const tab = document.querySelector('.tabs-container .tab.active');
-      const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')].map((l) => l.textContent.replace(/\u00a0/g, ' '));
-      return tab && lines.join('\n').includes(r) ? { tab: tab.getAttribute('aria-label') || tab.textContent, lines } : null;
-    },
-    reply,
-    60_000,
-  );
+  // The result document opens (the reply streams into the file; the test
+  // reads it from disk: VS Code here does not always reload an open file
+  // that changes on disk, see e2e_test.go).
+  report.result = await until(page, 'the result document', () => {
+    const tab = document.querySelector('.tabs-container .tab.active');
+    const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')].map((l) => l.textContent.replace(/\u00a0/g, ' '));
+    return tab && /\.md/.test(tab.textContent) && lines.some((l) => l.includes('claude-ls run of')) ? { tab: tab.getAttribute('aria-label') || tab.textContent, lines } : null;
+  });
+  report.finished = await until(page, 'the run to end (status bar)', () => {
+    const items = [...document.querySelectorAll('.statusbar-item')].map((i) => i.textContent.trim());
+    return items.find((t) => /end_turn/.test(t)) || null;
+  });
 
   step('export');
   await palette(page, 'View: Open Previous Editor');
@@ -192,6 +225,7 @@ try {
     return /import anthropic/.test(text) ? { tab: document.querySelector('.tabs-container .tab.active')?.textContent, text } : null;
   });
   report.tabs = await page.evaluate(() => [...document.querySelectorAll('.tabs-container .tab')].map((t) => t.textContent.trim()));
+
 } catch (err) {
   report.error = String(err && err.stack ? err.stack : err);
 } finally {

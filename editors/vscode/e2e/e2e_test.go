@@ -60,6 +60,7 @@ type report struct {
 	Squiggles int               `json:"squiggles"`
 	Hover     string            `json:"hover"`
 	Problems  []string          `json:"problems"`
+	Finished  string            `json:"finished"`
 	Result    *struct {
 		Tab   string   `json:"tab"`
 		Lines []string `json:"lines"`
@@ -68,7 +69,8 @@ type report struct {
 		Tab  string `json:"tab"`
 		Text string `json:"text"`
 	} `json:"exported"`
-	Tabs []string `json:"tabs"`
+	Tabs   []string `json:"tabs"`
+	Output string   `json:"output"`
 }
 
 func TestVSCode(t *testing.T) {
@@ -113,6 +115,10 @@ func TestVSCode(t *testing.T) {
 
 	api := fakeapi.New()
 	defer api.Close()
+	// The reply streams over a second or so, as the API's does. (Answered
+	// all at once, the run can finish in the moment VS Code opens the result
+	// file, and the editor then keeps the first line it read.)
+	api.Push("/v1/messages", fakeapi.Response{Delay: 100 * time.Millisecond})
 
 	// No claude-ls on PATH: the one in the .vsix must be what runs.
 	env := []string{
@@ -187,7 +193,15 @@ func TestVSCode(t *testing.T) {
 	}
 
 	if r.Error != "" || len(r.Timeouts) > 0 {
-		fail("drive.mjs: error %q, timeouts %q", r.Error, r.Timeouts)
+		shots, _ := filepath.Glob(out + ".timeout-*.png")
+		if keep := os.Getenv("CLAUDE_LS_E2E_KEEP"); keep != "" {
+			for _, s := range shots {
+				if png, err := os.ReadFile(s); err == nil {
+					os.WriteFile(filepath.Join(keep, filepath.Base(s)), png, 0o644)
+				}
+			}
+		}
+		fail("drive.mjs: error %q, timeouts %q (screenshots at each timeout: %q; CLAUDE_LS_E2E_KEEP=DIR keeps them)", r.Error, r.Timeouts, shots)
 	}
 	if !r.Workbench || r.Opened == 0 {
 		fail("the workbench did not show the prompt")
@@ -217,7 +231,19 @@ func TestVSCode(t *testing.T) {
 		fail("the Problems panel: %q", r.Problems)
 	}
 	if r.Result == nil || !strings.Contains(r.Result.Tab, ".md") {
-		fail("the run's result document did not open with the reply: %+v", r.Result)
+		fail("the run's result document did not open: %+v", r.Result)
+	}
+	if !strings.Contains(r.Finished, "end_turn") {
+		fail("the status bar did not say the run ended: %q", r.Finished)
+	}
+	// The reply is in the result file. (What the open editor shows of it is
+	// not asserted: code-server here does not always reload an editor whose
+	// file grows on disk after it opened.)
+	results, _ := filepath.Glob(filepath.Join(ws, ".claude-ls", "runs", "tides-*.md"))
+	if len(results) != 1 {
+		fail("result files %v", results)
+	} else if b, _ := os.ReadFile(results[0]); !strings.Contains(string(b), api.Reply) {
+		fail("the result file lacks the reply:\n%s", b)
 	}
 	if last := api.Last("/v1/messages"); last == nil || !bytes.Contains(last.Body, []byte("Explain tides")) {
 		fail("the fake API got no run of the prompt")
@@ -226,6 +252,11 @@ func TestVSCode(t *testing.T) {
 	}
 	if r.Exported == nil || !strings.Contains(r.Exported.Text, "claude-sonnet-4-6") {
 		fail("the Python export did not open: %+v", r.Exported)
+	}
+	// With no claude-ls on PATH and no claude-ls.path, the server is the
+	// one in the .vsix.
+	if !strings.Contains(r.Output, filepath.Join(exts, "claude-ls.claude-ls-")) || !strings.Contains(r.Output, "the extension's bin/") {
+		fail("the server output does not say the .vsix's claude-ls started: %q", r.Output)
 	}
 	if strings.Contains(string(raw), fakeKey) {
 		fail("the API key shows in VS Code")

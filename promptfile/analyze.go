@@ -1,6 +1,7 @@
 package promptfile
 
 import (
+	"bytes"
 	"path/filepath"
 	"strings"
 	"time"
@@ -78,6 +79,11 @@ func Analyze(f *File, ws *Workspace, opts Options) *Result {
 		ws.Catalog = DefaultCatalog()
 	}
 	a := &analysis{f: f, ws: ws, opts: opts, r: &Result{File: f, Vars: map[string]*VarDef{}}}
+	if looksBinary(f.Src) {
+		// One error, not one per line of noise.
+		a.errorf("binary", Span{0, 0}, "this is a binary file, not a .prompt text file: nothing in it is read")
+		return a.r
+	}
 	a.diag(f.Problems...)
 	a.checkKeys()
 	a.readParams()
@@ -93,6 +99,12 @@ func Analyze(f *File, ws *Workspace, opts Options) *Result {
 	a.checkSecrets()
 	sortDiagnostics(a.r.Diagnostics)
 	return a.r
+}
+
+// looksBinary says whether src is a binary file, as git tells: a NUL byte in
+// its first 8,000 bytes. Text never holds one.
+func looksBinary(src []byte) bool {
+	return bytes.IndexByte(src[:min(len(src), 8000)], 0) >= 0
 }
 
 // analysis carries the state of one Analyze call.

@@ -33,7 +33,7 @@ func (a *analysis) checkBlocks() {
 			}
 		}
 		if rb.Text == "" && rb.Segments == nil && b.Tool == nil {
-			if !b.Implicit {
+			if !b.Implicit && !a.hasIn("include-missing", b.Content) { // the include's error says it all
 				a.warnf("empty-block", a.blockSpan(b), "empty `"+string(b.Role)+":` block: it is not sent")
 			}
 			continue

@@ -18,7 +18,7 @@ func (a *analysis) checkVerdicts() {
 			last = rb
 		}
 	}
-	if messages == 0 && !a.yamlBroken() && !a.has("var-undefined") { // a value may fill the block
+	if messages == 0 && !a.yamlBroken() && !a.has("var-undefined") && !a.has("include-missing") { // a value or the file may fill the block
 		end := len(a.f.Src)
 		a.errorf("no-message", a.headerSpan(), "no message: the API needs at least one `user:` message",
 			Fix{Title: "Add a `user:` message", Edits: []Edit{{Span: Span{end, end}, NewText: a.lineBreakBefore(end) + "user:\n"}}})
@@ -34,6 +34,16 @@ func (a *analysis) checkVerdicts() {
 func (a *analysis) has(code string) bool {
 	for _, d := range a.r.Diagnostics {
 		if d.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// hasIn says whether a diagnostic with code lies inside span.
+func (a *analysis) hasIn(code string, span Span) bool {
+	for _, d := range a.r.Diagnostics {
+		if d.Code == code && d.Span.Start >= span.Start && d.Span.End <= span.End {
 			return true
 		}
 	}

@@ -44,3 +44,18 @@ func TestOneContractForEveryCommand(t *testing.T) {
 		}
 	}
 }
+
+// A binary file is one error, not one per line of noise; a failed include is
+// its own error, not also an "empty block" or "no message".
+func TestOneErrorForOneProblem(t *testing.T) {
+	dir := newWorkspace(t, map[string]string{
+		"bin.prompt": "\x7fELF\x02\x01\x01\x00\x00\x00garbage\xff\xfe\n\x00\x00more\n",
+		"inc.prompt": "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\n---\nuser:\n{{file \"nope.txt\"}}\n",
+	})
+	for name, want := range map[string]string{"bin.prompt": "[binary]", "inc.prompt": "[include-missing]"} {
+		out, _, code := runCLI(t, dir, "check", name)
+		if lines := strings.Split(strings.TrimSpace(out), "\n"); code != exitProblems || len(lines) != 1 || !strings.HasSuffix(lines[0], want) {
+			t.Errorf("check %s: exit %d:\n%s", name, code, out)
+		}
+	}
+}

@@ -184,7 +184,7 @@ func TestHostileIncludeTestsFileEnvAndConfig(t *testing.T) {
 			}
 			os.Remove(filepath.Join(dir, ".claude-ls.yaml"))
 			stdout, stderr, code := runBounded(t, dir, "check", "inc.prompt", "cases.prompt")
-			for _, want := range []string{"inc.prompt:5:", "cases.prompt:5:"} {
+			for _, want := range []string{"inc.prompt:6:9: error: cannot read include", "cases.prompt:5:"} {
 				if !strings.Contains(stdout, want) || code != exitProblems {
 					t.Errorf("check: exit %d, want %d and an error at %s\n%s%s", code, exitProblems, want, stdout, stderr)
 				}

@@ -24,7 +24,7 @@ func TestHoverSaysWhetherTheEstimateIsCalibrated(t *testing.T) {
 	})
 	u := c.open("a.prompt")
 	c.waitVersion(u, 1)
-	if md := hoverText(t, c, c.pos(u, "user:"), u); !strings.Contains(md, "calibrated: a tiktoken count × 1.3, the factor measured from 2 real counts") {
+	if md := hoverText(t, c, c.pos(u, "user:"), u); !strings.Contains(md, "calibrated: tiktoken counts weighed by kind of text, scaled by the factor 1.3 measured from 2 real counts") {
 		t.Errorf("calibrated workspace:\n%s", md)
 	}
 }
@@ -48,7 +48,7 @@ func TestARunCalibratesTheOpenPrompts(t *testing.T) {
 	}
 	c.execute(CommandRun, u, nil, "cal")
 	c.progressEnd("cal")
-	if md := hoverText(t, c, c.pos(u, "user:"), u); !strings.Contains(md, "the factor measured from 1 real count") {
+	if md := hoverText(t, c, c.pos(u, "user:"), u); !strings.Contains(md, "measured from 1 real count") {
 		t.Errorf("after the run:\n%s", md)
 	}
 }

@@ -83,12 +83,12 @@ func hoverAt(snap *Snapshot, off int) (string, promptfile.Span, bool) {
 // model's factor was calibrated in this workspace.
 func approxNote(m *promptfile.Model) string {
 	if m == nil {
-		return "\n\n_≈ estimated offline: a tiktoken count × the model's factor._"
+		return "\n\n_≈ estimated offline: tiktoken counts weighed by kind of text (docs/estimate.md)._"
 	}
 	if m.CalibratedFrom > 0 {
-		return fmt.Sprintf("\n\n_≈ estimated offline, calibrated: a tiktoken count × %.3g, the factor measured from %s in this workspace._", m.TokenFactor, plural(m.CalibratedFrom, "real count"))
+		return fmt.Sprintf("\n\n_≈ estimated offline, calibrated: tiktoken counts weighed by kind of text, scaled by the factor %.3g measured from %s in this workspace._", m.TokenFactor, plural(m.CalibratedFrom, "real count"))
 	}
-	return fmt.Sprintf("\n\n_≈ estimated offline: a tiktoken count × the model's factor (%.3g); not calibrated yet: a run or an exact count calibrates it._", m.TokenFactor)
+	return "\n\n_≈ estimated offline: tiktoken counts weighed by kind of text (docs/estimate.md); not calibrated yet: a run or an exact count calibrates it._"
 }
 
 func plural(n int, word string) string {

@@ -132,25 +132,6 @@ func resultReads(res *promptfile.Result, path string) bool {
 	return false
 }
 
-// document finds an open document.
-func (s *Server) document(u uri.URI) (*Document, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	d, ok := s.docs[u]
-	return d, ok
-}
-
-// openDocuments lists the open documents.
-func (s *Server) openDocuments() []*Document {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]*Document, 0, len(s.docs))
-	for _, d := range s.docs {
-		out = append(out, d)
-	}
-	return out
-}
-
 // refreshAll re-analyzes every open document and the workspace's prompts on disk.
 func (s *Server) refreshAll() {
 	for _, d := range s.openDocuments() {

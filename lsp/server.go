@@ -16,7 +16,6 @@ import (
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
-	"go.lsp.dev/uri"
 
 	"github.com/claude-ls/claude-ls/promptfile"
 	"github.com/claude-ls/claude-ls/workbench"
@@ -25,34 +24,29 @@ import (
 // Version is reported in serverInfo; the binary sets it.
 var Version = "dev"
 
-// Server holds the state of one editor session. Its methods are the
-// protocol handlers; UnimplementedServer answers MethodNotFound for the rest.
+// Server is one editor session's protocol side: its methods are the
+// protocol handlers (UnimplementedServer answers MethodNotFound for the
+// rest). What the session holds (documents, workspaces, the disk cache,
+// runs) is the session type, kept apart in session.go.
 type Server struct {
 	protocol.UnimplementedServer
+	session // its mu guards the fields below too
 
 	log      *slog.Logger
 	client   protocol.Client
 	conn     jsonrpc2.Conn
 	counters *promptfile.Counters
 
-	order       sync.RWMutex // see sequence
-	publishing  sync.Mutex   // one publication at a time, so a disk check never overtakes an open document's
-	mu          sync.Mutex
-	state       lifecycle
-	encoding    promptfile.Encoding
-	settings    Settings
-	roots       []string // workspace folders from initialize
-	docs        map[uri.URI]*Document
-	workspaces  map[string]*workspaceState
-	diskResults map[string]bool            // prompts not open that were published with problems
-	diskReads   map[string]map[string]bool // files each of those read
-	diskMu      sync.Mutex                 // one disk check at a time
-	watcher     *watcher
-	clientCaps  clientCaps
-	exitCode    chan int
-	unanswered  unanswered // calls whose answer is not written yet
-	runs        runs
-	exact       exactCounts
+	order      sync.RWMutex // see sequence
+	publishing sync.Mutex   // one publication at a time, so a disk check never overtakes an open document's
+	state      lifecycle
+	encoding   promptfile.Encoding
+	settings   Settings
+	roots      []string // workspace folders from initialize
+	watcher    *watcher
+	clientCaps clientCaps
+	exitCode   chan int
+	unanswered unanswered // calls whose answer is not written yet
 }
 
 type lifecycle int
@@ -145,16 +139,11 @@ func closeSoon(conn jsonrpc2.Conn) {
 
 func newServer(log *slog.Logger) *Server {
 	return &Server{
-		log:         log,
-		counters:    promptfile.NewCounters(),
-		docs:        map[uri.URI]*Document{},
-		workspaces:  map[string]*workspaceState{},
-		diskResults: map[string]bool{},
-		diskReads:   map[string]map[string]bool{},
-		exitCode:    make(chan int, 1),
-		settings:    defaultSettings(),
-		runs:        runs{byURI: map[uri.URI]*runState{}, byToken: map[string]*runState{}},
-		exact:       exactCounts{byURI: map[uri.URI]exactCount{}},
+		session:  newSession(),
+		log:      log,
+		counters: promptfile.NewCounters(),
+		exitCode: make(chan int, 1),
+		settings: defaultSettings(),
 	}
 }
 

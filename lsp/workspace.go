@@ -120,11 +120,7 @@ func (s *Server) workspaceAt(root string) *workspaceState {
 // count changed, so the estimates of every open prompt there use the new
 // factor.
 func (s *Server) recalibrated(w *workspaceState) {
-	s.mu.Lock()
-	if s.workspaces[w.ws.Root] == w {
-		delete(s.workspaces, w.ws.Root)
-	}
-	s.mu.Unlock()
+	s.forgetWorkspace(w)
 	for _, d := range s.openDocuments() {
 		if d.root == w.ws.Root {
 			d.invalidate()
@@ -360,4 +356,3 @@ func (s *Server) publishEnvProblem(ctx context.Context, root string) {
 	}
 	s.client.PublishDiagnostics(ctx, &protocol.PublishDiagnosticsParams{URI: uri.File(path), Diagnostics: diags})
 }
-

@@ -16,31 +16,13 @@ import (
 
 // improvedTides is what the fake improver answers: the same front matter,
 // a clearer body, every variable kept.
-const improvedTides = `---
-model: claude-sonnet-4-6
-max_tokens: 300
-vars:
-  topic: tides
-tests:
-  - name: tides
-    expect:
-      contains: Moon
-      regex: "(?i)rise and FALL"
-      max_tokens_out: 100
-  - name: volcanoes
-    topic: volcanoes
-    expect:
-      contains: lava
-  - name: wind
-    topic: wind
----
-system:
+var improvedTides = strings.Replace(fixtures.PassFailNothing, "user:\nExplain {{topic}} in one sentence.\n", `system:
 You are a science teacher who explains things in plain words.
 
 user:
 <topic>{{topic}}</topic>
 Explain the topic above in one sentence a ten-year-old understands.
-`
+`, 1)
 
 func TestImprovePrintsADiffAndWrites(t *testing.T) {
 	api := fakeapi.New()

@@ -19,7 +19,18 @@ func Install(t testing.TB, dir string) {
 		t.Fatalf("no package-lock.json in %s: %v", dir, err)
 	}
 	marker := filepath.Join(dir, "node_modules", ".package-lock.json")
-	if mods, err := os.Stat(marker); err == nil && !mods.ModTime().Before(lock.ModTime()) {
+	fresh := func() bool {
+		mods, err := os.Stat(marker)
+		return err == nil && !mods.ModTime().Before(lock.ModTime())
+	}
+	if fresh() {
+		return
+	}
+	// go test runs packages in parallel processes, and two of them may need
+	// the same folder: one installs while the other waits, then finds it done.
+	unlock := lockDir(t, dir)
+	defer unlock()
+	if fresh() {
 		return
 	}
 	if _, err := exec.LookPath("npm"); err != nil {

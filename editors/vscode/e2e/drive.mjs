@@ -218,7 +218,18 @@ try {
     const tab = document.querySelector('.tabs-container .tab.active');
     return tab && /\.prompt/.test(tab.textContent);
   });
-  await palette(page, 'Claude: Export as Python');
+  // The languages come from the server (initialize's exportLanguages).
+  await palette(page, 'Claude: Export as…');
+  report.exportLanguages = await until(page, 'the server\'s export languages', () => {
+    const rows = [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => r.textContent);
+    return rows.some((r) => r.includes('JavaScript')) && rows.some((r) => r.includes('Python')) ? rows : null;
+  });
+  await page.keyboard.type('Python', { delay: 5 });
+  await until(page, 'Python picked', () => {
+    const rows = [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => r.textContent);
+    return rows.length > 0 && rows[0].includes('Python') ? true : null;
+  });
+  await page.keyboard.press('Enter');
   report.exported = await until(page, 'the Python export', () => {
     const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')].map((l) => l.textContent.replace(/\u00a0/g, ' '));
     const text = lines.join('\n');

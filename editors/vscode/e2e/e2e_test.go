@@ -69,8 +69,9 @@ type report struct {
 		Tab  string `json:"tab"`
 		Text string `json:"text"`
 	} `json:"exported"`
-	Tabs   []string `json:"tabs"`
-	Output string   `json:"output"`
+	ExportLanguages []string `json:"exportLanguages"`
+	Tabs            []string `json:"tabs"`
+	Output          string   `json:"output"`
 }
 
 func TestVSCode(t *testing.T) {
@@ -249,6 +250,9 @@ func TestVSCode(t *testing.T) {
 		fail("the fake API got no run of the prompt")
 	} else if last.Header.Get("X-Api-Key") != fakeKey && last.Header.Get("Authorization") != "Bearer "+fakeKey {
 		fail("the run was not sent with the key from the environment: %v", last.Header)
+	}
+	if langs := strings.Join(r.ExportLanguages, "|"); !strings.Contains(langs, "JavaScript") || !strings.Contains(langs, "curl") {
+		fail("the export picker does not list the server's languages: %q", r.ExportLanguages)
 	}
 	if r.Exported == nil || !strings.Contains(r.Exported.Text, "claude-sonnet-4-6") {
 		fail("the Python export did not open: %+v", r.Exported)

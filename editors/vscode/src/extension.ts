@@ -56,10 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('claudeLs.run', (arg) => runPrompt(Server.run, arg));
   register('claudeLs.runAppend', (arg) => runPrompt(Server.runAppend, arg));
   register('claudeLs.countExact', (arg) => countExact(arg));
-  register('claudeLs.exportGo', (arg) => exportAs('go', arg));
-  register('claudeLs.exportPython', (arg) => exportAs('python', arg));
-  register('claudeLs.exportTypeScript', (arg) => exportAs('ts', arg));
-  register('claudeLs.exportCurl', (arg) => exportAs('curl', arg));
+  register('claudeLs.exportAs', (arg, lang?: unknown) => exportAs(arg, typeof lang === 'string' ? lang : undefined));
   register('claudeLs.showBreakdown', () => status.showBreakdown());
   register('claudeLs.showUsage', (arg) => showUsage(arg));
   register('claudeLs.usageReport', (arg) => showUsage(arg, true));
@@ -372,21 +369,47 @@ async function countExact(arg: unknown): Promise<void> {
   }
 }
 
-async function exportAs(lang: 'go' | 'python' | 'ts' | 'curl', arg: unknown): Promise<void> {
+/** An export language, as the server lists it (workbench's one table). */
+interface ExportLanguage {
+  id: string;
+  title: string;
+  ext: string;
+  languageId: string;
+}
+
+/** The export languages the server announced in its initialize result. */
+function exportLanguages(c: LanguageClient): ExportLanguage[] {
+  const experimental = c.initializeResult?.capabilities.experimental as { exportLanguages?: ExportLanguage[] } | undefined;
+  return experimental?.exportLanguages ?? [];
+}
+
+/** Exports the request in lang, asking for it from the server's list when not given. */
+async function exportAs(arg: unknown, lang?: string): Promise<void> {
   const doc = targetDocument(arg);
   const c = doc && runningClient();
   if (!doc || !c) {
     return;
   }
+  const langs = exportLanguages(c);
+  let chosen = langs.find((l) => l.id === lang);
+  if (!chosen) {
+    const pick = await vscode.window.showQuickPick(
+      langs.map((l) => ({ label: l.title, description: l.id, lang: l })),
+      { placeHolder: 'Export the request as' },
+    );
+    if (!pick) {
+      return;
+    }
+    chosen = pick.lang;
+  }
   try {
-    const res = await serverCommand<{ file?: string; lang?: string; code?: string }>(c, Server.export, { uri: doc.uri.toString(), lang });
+    const res = await serverCommand<{ file?: string; lang?: string; code?: string }>(c, Server.export, { uri: doc.uri.toString(), lang: chosen.id });
     if (res?.file) {
       // The server opens the file too (window/showDocument); opening it here
       // as well only focuses the same editor.
       await vscode.window.showTextDocument(vscode.Uri.file(res.file), { preview: false });
     } else if (res?.code) {
-      const language = { go: 'go', python: 'python', ts: 'typescript', curl: 'shellscript' }[lang];
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language, content: res.code }));
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ language: chosen.languageId, content: res.code }));
     }
   } catch (err) {
     void vscode.window.showErrorMessage(`claude-ls: ${errorText(err)}`);

@@ -13,7 +13,27 @@ M.EXPORT = 'claude-ls.export'
 M.SUMMARY = 'claude-ls.summary'
 M.USAGE = 'claude-ls.usage'
 
-M.export_langs = { 'go', 'python', 'ts', 'js', 'curl' }
+-- The export languages the server announced (initialize's
+-- capabilities.experimental.exportLanguages, from workbench's one table):
+-- a list of { id, title, ext, languageId }.
+function M.export_languages(bufnr)
+  local c = M.client(bufnr)
+  local caps = c and (c.server_capabilities or {}) or {}
+  local exp = caps.experimental
+  if type(exp) == 'table' and type(exp.exportLanguages) == 'table' then
+    return exp.exportLanguages
+  end
+  return {}
+end
+
+-- The ids of those languages, e.g. { 'go', 'python', ... }.
+function M.export_langs(bufnr)
+  local ids = {}
+  for _, l in ipairs(M.export_languages(bufnr)) do
+    table.insert(ids, l.id)
+  end
+  return ids
+end
 
 -- The claude-ls client attached to bufnr: by name (claude_ls from this
 -- plugin and vim.lsp.enable, claude-ls or claude_ls from other configs),
@@ -102,13 +122,20 @@ function M.count(bufnr)
   end)
 end
 
-local export_filetypes = { go = 'go', python = 'python', ts = 'typescript', js = 'javascript', curl = 'sh' }
+-- Neovim's filetype for an LSP language id, where the two differ.
+local filetype_of = { shellscript = 'sh' }
 
 -- Exports the request as a program and opens it: the file the server wrote,
 -- or a new buffer holding the code.
 function M.export(bufnr, lang)
-  if not vim.tbl_contains(M.export_langs, lang) then
-    ui.notify('export: the languages are ' .. table.concat(M.export_langs, ', '), vim.log.levels.ERROR)
+  local chosen
+  for _, l in ipairs(M.export_languages(bufnr)) do
+    if l.id == lang then
+      chosen = l
+    end
+  end
+  if not chosen then
+    ui.notify('export: the languages are ' .. table.concat(M.export_langs(bufnr), ', '), vim.log.levels.ERROR)
     return false
   end
   return M.execute(bufnr, M.EXPORT, { lang = lang }, function(result)
@@ -131,7 +158,7 @@ function M.export(bufnr, lang)
         vim.bo[buf].buftype = 'nofile'
         vim.bo[buf].bufhidden = 'wipe'
       end
-      vim.bo[buf].filetype = export_filetypes[result.lang or lang] or ''
+      vim.bo[buf].filetype = filetype_of[chosen.languageId] or chosen.languageId
     end
   end)
 end
@@ -250,7 +277,7 @@ function M.lens_commands()
       M.count(ctx.bufnr)
     end,
     [M.EXPORT] = function(_, ctx)
-      vim.ui.select(M.export_langs, { prompt = 'Export as' }, function(lang)
+      vim.ui.select(M.export_langs(ctx.bufnr), { prompt = 'Export as' }, function(lang)
         if lang then
           M.export(ctx.bufnr, lang)
         end
@@ -294,9 +321,9 @@ function M.define(bufnr)
     complete = function(lead)
       return vim.tbl_filter(function(l)
         return l:sub(1, #lead) == lead
-      end, M.export_langs)
+      end, M.export_langs(0))
     end,
-    desc = 'claude-ls: export the request as go, python, ts, js or curl',
+    desc = 'claude-ls: export the request in one of the languages the server lists',
   })
   cmd(bufnr, 'ClaudeUsage', guarded(function()
     M.usage(0)

@@ -24,7 +24,7 @@ test('every contributed command is registered, and every registered one contribu
 
 test('menus and keybindings name contributed commands, and the palette limits per-file commands to prompts', () => {
   const ids = new Set(pkg.contributes.commands.map((c: { command: string }) => c.command));
-  const submenus = new Set(pkg.contributes.submenus.map((s: { id: string }) => s.id));
+  const submenus = new Set((pkg.contributes.submenus ?? []).map((s: { id: string }) => s.id));
   for (const [menu, items] of Object.entries<{ command?: string; submenu?: string }[]>(pkg.contributes.menus)) {
     for (const item of items) {
       assert.ok(item.command ? ids.has(item.command) : submenus.has(item.submenu!), `${menu}: ${item.command ?? item.submenu}`);
@@ -37,7 +37,7 @@ test('menus and keybindings name contributed commands, and the palette limits pe
   const run = pkg.contributes.menus['editor/title/run'].find((m: { command: string }) => m.command === 'claudeLs.run');
   assert.equal(run.when, 'resourceLangId == prompt');
   const bound = new Set(pkg.contributes.keybindings.map((k: { command: string }) => k.command));
-  for (const id of ['claudeLs.run', 'claudeLs.runAppend', 'claudeLs.countExact', 'claudeLs.exportGo', 'claudeLs.exportPython', 'claudeLs.exportTypeScript', 'claudeLs.exportCurl']) {
+  for (const id of ['claudeLs.run', 'claudeLs.runAppend', 'claudeLs.countExact', 'claudeLs.exportAs']) {
     assert.ok(bound.has(id), `${id} has a key`);
   }
 });

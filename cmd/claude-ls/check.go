@@ -140,4 +140,3 @@ func relPath(path string) string {
 	}
 	return filepath.ToSlash(path)
 }
-

@@ -2,8 +2,10 @@ package workbench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/claude-ls/claude-ls/promptfile"
@@ -221,6 +223,9 @@ func CountExact(ctx context.Context, w *Workspace, res *promptfile.Result, h Hoo
 	if n, ok := CachedCount(w.Root, hash); ok {
 		return n, true, nil
 	}
+	if why := uncountable(body); why != "" {
+		return 0, false, &ProblemsError{Result: res, Message: why}
+	}
 	key, err := LoadKey(w.Root)
 	if err != nil {
 		return 0, false, err
@@ -234,4 +239,44 @@ func CountExact(ctx context.Context, w *Workspace, res *promptfile.Result, h Hoo
 	StoreCount(w.Root, hash, n)
 	Calibrate(w.Root, res.ModelID, n, int64(res.Tokens.Raw))
 	return n, false, nil
+}
+
+// uncountable says why count_tokens would refuse a request, which it does
+// for server tools and for images or documents given by URL or file id
+// (the token-counting docs): "" when it takes it.
+func uncountable(body []byte) string {
+	var req struct {
+		Tools []struct {
+			Type string `json:"type"`
+		} `json:"tools"`
+		Messages []struct {
+			Content json.RawMessage `json:"content"`
+		} `json:"messages"`
+	}
+	if json.Unmarshal(body, &req) != nil {
+		return ""
+	}
+	for _, t := range req.Tools {
+		for _, server := range []string{"web_search_", "web_fetch_", "code_execution_"} {
+			if strings.HasPrefix(t.Type, server) {
+				return "the token-counting endpoint does not take server tools (" + t.Type + "): no exact count; the estimate stands"
+			}
+		}
+	}
+	for _, m := range req.Messages {
+		var blocks []struct {
+			Source *struct {
+				Type string `json:"type"`
+			} `json:"source"`
+		}
+		if json.Unmarshal(m.Content, &blocks) != nil {
+			continue // plain text
+		}
+		for _, b := range blocks {
+			if b.Source != nil && (b.Source.Type == "url" || b.Source.Type == "file") {
+				return "the token-counting endpoint does not take images or documents given by " + b.Source.Type + ": no exact count; the estimate stands"
+			}
+		}
+	}
+	return ""
 }

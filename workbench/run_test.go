@@ -117,3 +117,23 @@ func TestReserveAsksAboveTheThreshold(t *testing.T) {
 		t.Errorf("after the release: %v", err)
 	}
 }
+
+// count_tokens refuses server tools and URL sources: the exact count says
+// so at once, with nothing sent.
+func TestCountExactRefusesWhatTheEndpointRefuses(t *testing.T) {
+	for name, src := range map[string]string{
+		"server tool": "---\nmodel: claude-sonnet-4-6\nmax_tokens: 200\ntools:\n  - {type: web_search_20260318, max_uses: 2}\n---\nuser:\nNews?\n",
+		"url image":   "---\nmodel: claude-sonnet-4-6\nmax_tokens: 200\n---\nuser:\nWhat is this?\n{{image \"https://example.com/a.png\"}}\n",
+	} {
+		p, api := newPrompt(t, src, "")
+		res := p.Analyze(promptfile.Options{Strict: true})
+		_, _, err := CountExact(context.Background(), p.WS, res, Hooks{})
+		var problems *ProblemsError
+		if !errors.As(err, &problems) || !strings.Contains(problems.Message, "token-counting endpoint does not take") {
+			t.Errorf("%s: %v", name, err)
+		}
+		if n := len(api.Requests()); n != 0 {
+			t.Errorf("%s: %d requests sent", name, n)
+		}
+	}
+}

@@ -77,7 +77,7 @@ func (j helperJob) hooks(s *Server, prog *progress) workbench.Hooks {
 func (s *Server) improve(j helperJob, version int32) {
 	ctx, d, p := j.bg, j.d, j.p
 	prog := s.beginProgress(ctx, j.token, j.given, "Claude: improving "+filepath.Base(d.path))
-	imp, err := workbench.Improve(j.ctx, p, workbench.ImproveOptions{Goal: j.a.Goal, Model: j.a.Model, Budget: s.settingsBudget()}, j.hooks(s, prog))
+	imp, err := workbench.Improve(j.ctx, p, workbench.ImproveOptions{Goal: j.a.Goal, Model: s.helperModel(p.WS, j.a.Model), Budget: s.settingsBudget()}, j.hooks(s, prog))
 	if err != nil {
 		prog.end(ctx, s.helperFailure(ctx, err))
 		return
@@ -98,7 +98,7 @@ func (s *Server) improve(j helperJob, version int32) {
 func (s *Server) generateTests(j helperJob) {
 	ctx, d, p := j.bg, j.d, j.p
 	prog := s.beginProgress(ctx, j.token, j.given, "Claude: generating test cases for "+filepath.Base(d.path))
-	gen, err := workbench.GenerateTests(j.ctx, p, workbench.GenerateOptions{N: j.a.N, Model: j.a.Model, Budget: s.settingsBudget()}, j.hooks(s, prog))
+	gen, err := workbench.GenerateTests(j.ctx, p, workbench.GenerateOptions{N: j.a.N, Model: s.helperModel(p.WS, j.a.Model), Budget: s.settingsBudget()}, j.hooks(s, prog))
 	if err != nil {
 		prog.end(ctx, s.helperFailure(ctx, err))
 		return
@@ -246,4 +246,16 @@ func (s *Server) gradeLenses(d *Document, snap *Snapshot) []protocol.CodeLens {
 		}
 	}
 	return lenses
+}
+
+// helperModel is the model the command names, else the editor's helperModel
+// setting when the workspace config sets no helper_model (workbench falls
+// back to the config's, then to the prompt's model).
+func (s *Server) helperModel(ws *workbench.Workspace, given string) string {
+	if given != "" || (ws.Config != nil && ws.Config.HelperModel != "") {
+		return given
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.settings.HelperModel
 }

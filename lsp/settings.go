@@ -11,6 +11,7 @@ import (
 type Settings struct {
 	ConfigPath      string `json:"configPath"`        // workspace config, relative to the root; default .claude-ls.yaml
 	DefaultModel    string `json:"defaultModel"`      // used when neither the file nor the config names a model
+	HelperModel     string `json:"helperModel"`       // improves prompts and writes test cases, unless the config's helper_model says
 	MonthlyBudget   string `json:"monthlyBudgetUsd"`  // for the workbench: refuse runs past it
 	ConfirmAbove    string `json:"confirmAboveUsd"`   // for the workbench: ask before a run above it
 	ExactCounts     bool   `json:"exactCounts"`       // for the workbench: count exactly when a key is present

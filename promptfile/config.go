@@ -24,6 +24,7 @@ import (
 //	budget: {monthly_usd: "50", confirm_above_usd: "0.50"}
 type Config struct {
 	DefaultModel     string         `yaml:"default_model,omitempty"`
+	HelperModel      string         `yaml:"helper_model,omitempty"` // improves prompts and writes test cases; default the prompt's model
 	DefaultMaxTokens int            `yaml:"default_max_tokens,omitempty"`
 	Models           []Model        `yaml:"models,omitempty"` // same fields as models.json
 	Budget           *MonthlyBudget `yaml:"budget,omitempty"`
@@ -60,7 +61,7 @@ func (e ConfigError) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.
 
 type configPos struct{ line, col, end int }
 
-var configKeys = []string{"default_model", "default_max_tokens", "models", "budget"}
+var configKeys = []string{"default_model", "default_max_tokens", "helper_model", "models", "budget"}
 var budgetKeys = []string{"monthly_usd", "confirm_above_usd"}
 
 // yamlErrLine finds the line in messages like "yaml: line 3: did not find
@@ -171,6 +172,10 @@ func (p *configParser) parse(doc *yaml.Node, cfg *Config) {
 			if s, ok := p.str(v, key); ok {
 				cfg.DefaultModel = s
 				cfg.defaultModelAt = configPos{v.Line, v.Column, tokenEnd(v.Column, v)}
+			}
+		case "helper_model":
+			if s, ok := p.str(v, key); ok {
+				cfg.HelperModel = s
 			}
 		case "default_max_tokens":
 			if n, ok := p.integer(v, key, 1); ok {

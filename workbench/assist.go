@@ -87,3 +87,16 @@ func assist(ctx context.Context, p Prompt, q assistRequest, h Hooks) (*Reply, er
 	}
 	return reply, nil
 }
+
+// helperModel is the model a helper (improve, generate) asks: the one
+// given (flag or command argument), else the workspace's helper_model, else
+// the prompt's own.
+func (w *Workspace) helperModel(given string, res *promptfile.Result) string {
+	switch {
+	case given != "":
+		return given
+	case w.Config != nil && w.Config.HelperModel != "":
+		return w.Config.HelperModel
+	}
+	return res.ModelID
+}

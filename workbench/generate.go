@@ -77,10 +77,7 @@ func GenerateTests(ctx context.Context, p Prompt, opts GenerateOptions, h Hooks)
 	if opts.N <= 0 {
 		opts.N = 3
 	}
-	model := opts.Model
-	if model == "" {
-		model = res.ModelID
-	}
+	model := p.WS.helperModel(opts.Model, res)
 	if m, ok := p.WS.Catalog.Lookup(model); ok && !m.StructuredOutputs {
 		return nil, &ProblemsError{Result: res, Message: model + " does not take structured outputs (output_config.format): choose another model"}
 	}

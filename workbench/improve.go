@@ -58,10 +58,7 @@ func Improve(ctx context.Context, p Prompt, opts ImproveOptions, h Hooks) (*Impr
 	if err := checkClean(res); err != nil {
 		return nil, err
 	}
-	model := opts.Model
-	if model == "" {
-		model = res.ModelID
-	}
+	model := p.WS.helperModel(opts.Model, res)
 	if model == "" {
 		return nil, &ProblemsError{Result: res, Message: "no model to improve it with: pass one"}
 	}

@@ -137,3 +137,19 @@ func TestCountExactRefusesWhatTheEndpointRefuses(t *testing.T) {
 		}
 	}
 }
+
+// The helpers ask the config's helper_model unless told another.
+func TestHelperModelFromTheConfig(t *testing.T) {
+	p, _ := newPrompt(t, "---\nmodel: claude-haiku-4-5\nmax_tokens: 100\n---\nuser:\nHi\n", "helper_model: claude-opus-4-7\n")
+	res := p.Analyze(promptfile.Options{})
+	if got := p.WS.helperModel("", res); got != "claude-opus-4-7" {
+		t.Errorf("helper model %q", got)
+	}
+	if got := p.WS.helperModel("claude-sonnet-4-6", res); got != "claude-sonnet-4-6" {
+		t.Errorf("given model %q", got)
+	}
+	q, _ := newPrompt(t, "---\nmodel: claude-haiku-4-5\nmax_tokens: 100\n---\nuser:\nHi\n", "")
+	if got := q.WS.helperModel("", q.Analyze(promptfile.Options{})); got != "claude-haiku-4-5" {
+		t.Errorf("without a config %q", got)
+	}
+}

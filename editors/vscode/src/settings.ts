@@ -6,6 +6,7 @@
 export interface ServerSettings {
   configPath: string;
   defaultModel: string;
+  helperModel: string;
   monthlyBudgetUsd: string;
   confirmAboveUsd: string;
   exactCounts: boolean;
@@ -13,7 +14,7 @@ export interface ServerSettings {
 }
 
 /** The keys of the claude-ls.* configuration that go to the server. */
-export const serverKeys: (keyof ServerSettings)[] = ['configPath', 'defaultModel', 'monthlyBudgetUsd', 'confirmAboveUsd', 'exactCounts', 'logLevel'];
+export const serverKeys: (keyof ServerSettings)[] = ['configPath', 'defaultModel', 'helperModel', 'monthlyBudgetUsd', 'confirmAboveUsd', 'exactCounts', 'logLevel'];
 
 const logLevels = ['debug', 'info', 'warn', 'error'];
 
@@ -68,6 +69,7 @@ export function serverSettings(get: (key: string) => unknown): { settings: Serve
   };
   const configPath = str('configPath');
   const defaultModel = str('defaultModel');
+  const helperModel = str('helperModel');
   const monthlyBudgetUsd = money('monthlyBudgetUsd');
   const confirmAboveUsd = money('confirmAboveUsd');
   const exactCounts = get('exactCounts') === true;
@@ -79,7 +81,7 @@ export function serverSettings(get: (key: string) => unknown): { settings: Serve
     problems.push(`claude-ls.logLevel: "${logLevel}" is not one of ${logLevels.join(', ')}; using info`);
     logLevel = 'info';
   }
-  return { settings: { configPath, defaultModel, monthlyBudgetUsd, confirmAboveUsd, exactCounts, logLevel }, problems };
+  return { settings: { configPath, defaultModel, helperModel, monthlyBudgetUsd, confirmAboveUsd, exactCounts, logLevel }, problems };
 }
 
 /** The workspace/didChangeConfiguration parameters for new settings. */

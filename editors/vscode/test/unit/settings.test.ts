@@ -7,7 +7,7 @@ const settingsOf = (values: Record<string, unknown>) => serverSettings((k) => va
 
 test('defaults: every key sent, empty amounts, info logging', () => {
   assert.deepEqual(settingsOf({}), {
-    settings: { configPath: '', defaultModel: '', monthlyBudgetUsd: '', confirmAboveUsd: '', exactCounts: false, logLevel: 'info' },
+    settings: { configPath: '', defaultModel: '', helperModel: '', monthlyBudgetUsd: '', confirmAboveUsd: '', exactCounts: false, logLevel: 'info' },
     problems: [],
   });
 });
@@ -18,6 +18,7 @@ test('settings → initializationOptions as the server reads them', () => {
     'trace.server': 'verbose',
     configPath: ' config/claude-ls.yaml ',
     defaultModel: 'claude-haiku-4-5',
+    helperModel: ' claude-opus-4-7 ',
     monthlyBudgetUsd: '20',
     confirmAboveUsd: 0.5,
     exactCounts: true,
@@ -27,6 +28,7 @@ test('settings → initializationOptions as the server reads them', () => {
   assert.deepEqual(settings, {
     configPath: 'config/claude-ls.yaml',
     defaultModel: 'claude-haiku-4-5',
+    helperModel: 'claude-opus-4-7',
     monthlyBudgetUsd: '20',
     confirmAboveUsd: '0.5',
     exactCounts: true,

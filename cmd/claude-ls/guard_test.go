@@ -123,7 +123,9 @@ func TestGuardCountsPendingBatches(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			runCLIEnv(t, dir, apiEnv(api), "batch", "results", strings.TrimSpace(id))
+			if _, errOut, code := runCLIEnv(t, dir, apiEnv(api), "batch", "results", strings.TrimSpace(id)); code != exitOK {
+				t.Errorf("a second fetch: exit %d: %s", code, errOut)
+			}
 		}()
 	}
 	wg.Wait()

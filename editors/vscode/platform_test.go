@@ -32,6 +32,7 @@ func TestPlatformPackages(t *testing.T) {
 		t.Skip("builds claude-ls and two .vsix files")
 	}
 	npmtest.Install(t, ".")
+	defer npmtest.Lock(t, ".")()
 	var pkg struct{ Version string }
 	data, err := os.ReadFile("package.json")
 	if err != nil {

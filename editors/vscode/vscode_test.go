@@ -15,6 +15,7 @@ func TestExtension(t *testing.T) {
 		t.Skip("runs npm test")
 	}
 	npmtest.Install(t, ".")
+	defer npmtest.Lock(t, ".")()
 	cmd := exec.Command("npm", "test")
 	cmd.Env = os.Environ()
 	out, err := cmd.CombinedOutput()

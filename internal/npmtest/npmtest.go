@@ -9,6 +9,11 @@ import (
 	"testing"
 )
 
+// Lock holds dir for one test process while it builds there (esbuild,
+// vsce): go test runs packages in parallel, and two packages build in
+// editors/vscode. Take it after Install, and call the result when done.
+func Lock(t testing.TB, dir string) func() { return lockDir(t, dir) }
+
 // Install runs `npm ci` in dir when its node_modules is missing or older
 // than its package-lock.json. Without npm the test is skipped, or fails
 // when CI is set.

@@ -36,7 +36,12 @@
         (push (cons 'mode (symbol-name major-mode)) report)
         ;; eglot-ensure waits for post-command-hook, which batch mode never runs.
         (run-hooks 'post-command-hook)
-        (check-wait (lambda () (and (eglot-current-server) check-published)) 20)
+        ;; The disk scan may publish before the settings arrive (with
+        ;; model-missing): wait for the publication after them, or time out
+        ;; and let the Go test report the last one.
+        (check-wait (lambda () (and (eglot-current-server) check-published
+                                    (not (member "model-missing" (cdr (assq 'codes (car check-published)))))))
+                    20)
         (let ((server (eglot-current-server)))
           (push (cons 'server (and server (plist-get (eglot--server-info server) :name))) report)
           (push (cons 'version (and server (plist-get (eglot--server-info server) :version))) report)

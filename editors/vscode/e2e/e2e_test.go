@@ -302,6 +302,7 @@ func install(t *testing.T) tools {
 func buildVsix(t *testing.T) string {
 	t.Helper()
 	npmtest.Install(t, "..")
+	defer npmtest.Lock(t, "..")()
 	out := t.TempDir()
 	cmd := exec.Command("bash", "../package-platforms.sh", "linux-x64")
 	cmd.Env = append(os.Environ(), "OUT="+out)

@@ -78,9 +78,12 @@ async function quickOpen(page, name) {
   await page.keyboard.press('Enter');
 }
 
+// Chromium can take long to start while go test builds other packages on
+// two cores: the launch waits up to two minutes, not puppeteer's 30 s.
 const browser = await puppeteer.launch({
   executablePath: env('CHROMIUM'),
   headless: true,
+  timeout: 120_000,
   args: [
     '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync', '--window-size=1400,900',

@@ -172,7 +172,7 @@ func TestVSCode(t *testing.T) {
 		"NODE_MODULES="+tools.nodeModules,
 		"CHROMIUM="+chromium,
 	)
-	driveOut, err := runBounded(drive, 5*time.Minute)
+	driveOut, err := runBounded(drive, 6*time.Minute+30*time.Second)
 	var r report
 	raw, rerr := os.ReadFile(out)
 	if rerr == nil {

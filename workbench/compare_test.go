@@ -2,13 +2,11 @@ package workbench
 
 import (
 	"context"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/claude-ls/claude-ls/internal/fakeapi"
 )
@@ -42,16 +40,7 @@ func TestCompareReportInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs git and Chromium; skipped with -short")
 	}
-	browser := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			browser = p
-			break
-		}
-	}
-	if browser == "" {
-		t.Skip("chromium is not installed (apt-get install -y chromium)")
-	}
+	browser := chromium(t)
 	api := fakeapi.New()
 	defer api.Close()
 	api.ReplyFor = compareReplies
@@ -110,38 +99,7 @@ func TestCompareReportInChromium(t *testing.T) {
 	if strings.Count(string(page), `<div class="grade">`) != 3 || strings.Count(string(page), `<div class="reply">`) != 6 {
 		t.Errorf("page:\n%s", page)
 	}
-	shot := filepath.Join(dir, "compare.png")
-	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars", "--user-data-dir="+filepath.Join(dir, "profile"),
-		"--screenshot="+shot, "--window-size=1200,1000", "file://"+c.HTMLPath)
-	done := make(chan error, 1)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("chromium: %v\n%s", err, out.String())
-		}
-	case <-time.After(90 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("chromium did not finish in 90 s\n%s", out.String())
-	}
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatalf("no screenshot: %v\n%s", err, out.String())
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 1000 {
-		t.Errorf("screenshot %v, want 1200×1000", b)
-	}
+	img, shot := screenshotPage(t, browser, c.HTMLPath, 1200, 1000)
 	if pass, grade := countNear(img, 0xda, 0xfb, 0xe1), countNear(img, 0x82, 0x50, 0xdf); pass < 50 || grade < 20 {
 		t.Errorf("not painted: %d pass-badge pixels, %d grade pixels", pass, grade)
 	}

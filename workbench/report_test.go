@@ -4,7 +4,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"image"
-	"image/png"
 	"io"
 	"os"
 	"os/exec"
@@ -151,53 +150,10 @@ func TestHTMLReportInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds claude-ls and runs Chromium; skipped with -short")
 	}
-	browser := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			browser = p
-			break
-		}
-	}
-	if browser == "" {
-		if os.Getenv("CI") == "" {
-			t.Skip("chromium is not installed (apt-get install -y chromium); in CI this fails")
-		}
-		t.Fatal("chromium is not installed, and CI needs it: apt-get install -y chromium")
-	}
+	browser := chromium(t)
 	dir := t.TempDir()
 	page := realReport(t, dir)
-	shot := filepath.Join(dir, "report.png")
-	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars", "--user-data-dir="+filepath.Join(dir, "profile"),
-		"--screenshot="+shot, "--window-size=1200,900", "file://"+page)
-	done := make(chan error, 1)
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("chromium: %v\n%s", err, out.String())
-		}
-	case <-time.After(90 * time.Second):
-		cmd.Process.Kill()
-		t.Fatalf("chromium did not finish in 90 s\n%s", out.String())
-	}
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatalf("no screenshot: %v\n%s", err, out.String())
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b := img.Bounds(); b.Dx() != 1200 || b.Dy() != 900 {
-		t.Errorf("screenshot %v, want 1200×900", b)
-	}
+	img, shot := screenshotPage(t, browser, page, 1200, 900)
 	pass := countNear(img, 0xda, 0xfb, 0xe1) // the pass badge's background
 	fail := countNear(img, 0xff, 0xeb, 0xe9) // the fail badge's
 	if pass < 50 || fail < 50 {

@@ -1,9 +1,7 @@
 package workbench
 
 import (
-	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -73,40 +71,12 @@ func TestUsagePageIsSelfContained(t *testing.T) {
 // models' bars and the batch bars are there in their colors. Set
 // CLAUDE_LS_USAGE_PNG to keep the screenshot.
 func TestUsagePageInChromium(t *testing.T) {
-	browser := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			browser = p
-			break
-		}
-	}
-	if browser == "" {
-		if os.Getenv("CI") == "" {
-			t.Skip("chromium is not installed (apt-get install -y chromium); in CI this fails")
-		}
-		t.Fatal("chromium is not installed, and CI needs it: apt-get install -y chromium")
-	}
+	browser := chromium(t)
 	rep, org, now := sampleUsage(t)
 	dir := t.TempDir()
 	page := filepath.Join(dir, "usage.html")
 	os.WriteFile(page, []byte(UsagePage(rep, org, now)), 0o644)
-	shot := filepath.Join(dir, "usage.png")
-	cmd := exec.Command(browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars", "--user-data-dir="+filepath.Join(dir, "profile"),
-		"--screenshot="+shot, "--window-size=1100,1400", "file://"+page)
-	out, err := runWithin(cmd, 90*time.Second)
-	if err != nil {
-		t.Fatalf("chromium: %v\n%s", err, out)
-	}
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatalf("no screenshot: %v\n%s", err, out)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	img, shot := screenshotPage(t, browser, page, 1100, 1400)
 	first := countNear(img, 0x4e, 0x79, 0xa7)  // the first model
 	second := countNear(img, 0xf2, 0x8e, 0x2b) // the second
 	batch := countNear(img, 0xe8, 0xa3, 0x3d)  // batch spend
@@ -116,23 +86,5 @@ func TestUsagePageInChromium(t *testing.T) {
 	if keep := os.Getenv("CLAUDE_LS_USAGE_PNG"); keep != "" {
 		data, _ := os.ReadFile(shot)
 		os.WriteFile(keep, data, 0o644)
-	}
-}
-
-func runWithin(cmd *exec.Cmd, limit time.Duration) (string, error) {
-	var out strings.Builder
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		return "", err
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		return out.String(), err
-	case <-time.After(limit):
-		cmd.Process.Kill()
-		<-done
-		return out.String(), os.ErrDeadlineExceeded
 	}
 }

@@ -2,13 +2,9 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/claude-ls/claude-ls/workbench"
@@ -35,7 +31,7 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	defer stop()
 	prog := newProgress(stderr)
 	hooks := testHooks(prog, *yes, stderr)

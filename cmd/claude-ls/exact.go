@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 
 	"github.com/claude-ls/claude-ls/promptfile"
 	"github.com/claude-ls/claude-ls/workbench"
@@ -13,7 +10,7 @@ import (
 
 // exactCount asks count_tokens for a rendering (once per request hash).
 func exactCount(ws *workbench.Workspace, path string, res *promptfile.Result, stderr io.Writer) (int64, int) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := interruptible()
 	defer stop()
 	n, _, err := workbench.CountExact(ctx, ws, res, workbench.Hooks{Note: func(note string) { fmt.Fprintln(stderr, "claude-ls:", note) }})
 	if err != nil {

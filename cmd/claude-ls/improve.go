@@ -1,14 +1,9 @@
 package main
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
-	"syscall"
 
 	"github.com/claude-ls/claude-ls/workbench"
 )
@@ -34,13 +29,10 @@ func runImprove(args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	defer stop()
-	hooks := workbench.Hooks{Ask: asker(*yes), Note: func(note string) { fmt.Fprintln(stderr, "claude-ls:", note) }}
+	hooks := hooksFor(*yes, stderr)
 	imp, err := workbench.Improve(ctx, p, workbench.ImproveOptions{Goal: *goal, Model: *model}, hooks)
-	if rejected(stderr, "improve", path, err) {
-		return exitProblems
-	}
 	if err != nil {
 		return failure("improve", path, err, stderr)
 	}
@@ -61,14 +53,4 @@ func runImprove(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprint(stdout, diff)
 	fmt.Fprintf(stderr, "claude-ls improve: improved by %s; apply with --write, or with `git apply`\n", imp.Model)
 	return exitOK
-}
-
-// rejected prints a helper's unusable answer; true when err was one.
-func rejected(stderr io.Writer, cmd, path string, err error) bool {
-	var rej *workbench.RejectedError
-	if !errors.As(err, &rej) {
-		return false
-	}
-	fmt.Fprintf(stderr, "claude-ls %s: %s: %s; nothing written\n", cmd, filepath.ToSlash(path), rej.Message)
-	return true
 }

@@ -55,19 +55,16 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	defer stop()
 	out := bufio.NewWriter(stdout)
 	got := false
-	hooks := workbench.Hooks{
-		Ask:     asker(*yes),
-		Note:    func(note string) { fmt.Fprintln(stderr, "claude-ls:", note) },
-		Started: func(res *promptfile.Result) { printDiagnostics(stderr, path, res, promptfile.Warning) },
-		Text: func(text string) {
-			got = true
-			out.WriteString(text)
-			out.Flush()
-		},
+	hooks := hooksFor(*yes, stderr)
+	hooks.Started = func(res *promptfile.Result) { printDiagnostics(stderr, path, res, promptfile.Warning) }
+	hooks.Text = func(text string) {
+		got = true
+		out.WriteString(text)
+		out.Flush()
 	}
 	r, err := workbench.Run(ctx, p, workbench.RunOptions{Vars: vars, Test: *test, Model: *model, Stream: !*noStream}, hooks)
 	out.Flush()
@@ -108,7 +105,11 @@ func failure(cmd, path string, err error, stderr io.Writer) int {
 	var problems *workbench.ProblemsError
 	var guard *workbench.GuardError
 	var api *workbench.Problem
+	var rejected *workbench.RejectedError
 	switch {
+	case errors.As(err, &rejected):
+		fmt.Fprintf(stderr, "claude-ls %s: %s: %s; nothing written\n", cmd, filepath.ToSlash(path), rejected.Message)
+		return exitProblems
 	case errors.As(err, &problems):
 		if problems.Result != nil {
 			printDiagnostics(stderr, path, problems.Result, promptfile.Warning)
@@ -145,6 +146,17 @@ func printDiagnostics(stderr io.Writer, path string, res *promptfile.Result, min
 			printDiagnostic(stderr, path, res.File, d)
 		}
 	}
+}
+
+// interruptible is the context of a command that Ctrl-C (or SIGTERM) stops.
+func interruptible() (context.Context, context.CancelFunc) {
+	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+}
+
+// hooksFor are the use cases' hooks on a terminal: questions asked there (or
+// answered by --yes), notes on stderr.
+func hooksFor(yes bool, stderr io.Writer) workbench.Hooks {
+	return workbench.Hooks{Ask: asker(yes), Note: func(note string) { fmt.Fprintln(stderr, "claude-ls:", note) }}
 }
 
 // asker asks on the terminal, or answers yes with --yes; with neither it

@@ -1,12 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/claude-ls/claude-ls/workbench"
 )
@@ -43,13 +39,10 @@ func runTestsGenerate(args []string, stdout, stderr io.Writer) int {
 	if code != exitOK {
 		return code
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	defer stop()
-	hooks := workbench.Hooks{Ask: asker(*yes), Note: func(note string) { fmt.Fprintln(stderr, "claude-ls:", note) }}
+	hooks := hooksFor(*yes, stderr)
 	gen, err := workbench.GenerateTests(ctx, p, workbench.GenerateOptions{N: *n, Model: *model}, hooks)
-	if rejected(stderr, "tests generate", path, err) {
-		return exitProblems
-	}
 	if err != nil {
 		return failure("tests generate", path, err, stderr)
 	}

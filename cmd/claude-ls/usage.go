@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -50,7 +47,7 @@ func runUsage(args []string, stdout, stderr io.Writer) int {
 	}
 	// The organisation's figures: asked for with --org, or taken into the
 	// page when an admin key is there.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible()
 	view, err := workbench.GatherSpend(ctx, root, catalog, workbench.SpendOptions{Since: from, Org: *org, OrgIfKey: *page != ""})
 	interrupted := ctx.Err() != nil
 	stop()

@@ -9,34 +9,14 @@ import (
 	"time"
 
 	"github.com/claude-ls/claude-ls/internal/fakeapi"
+	"github.com/claude-ls/claude-ls/internal/fixtures"
 	"github.com/claude-ls/claude-ls/promptfile"
 )
 
 // testsPrompt has a case that passes, one that fails and one with nothing
 // to check, against the fake's default reply ("Tides are the slow rise and
 // fall of the sea, pulled by the Moon.").
-const testsPrompt = `---
-model: claude-sonnet-4-6
-max_tokens: 300
-vars:
-  topic: tides
-tests:
-  - name: tides
-    expect:
-      contains: Moon
-      not_contains: [volcano, lava]
-      regex: "(?i)RISE and fall"
-      max_tokens_out: 100
-  - name: volcanoes
-    topic: volcanoes
-    expect:
-      contains: lava
-  - name: wind
-    topic: wind
----
-user:
-Explain {{topic}} in one sentence.
-`
+var testsPrompt = strings.Replace(fixtures.PassFailNothing, "      contains: Moon\n", "      contains: Moon\n      not_contains: [volcano, lava]\n", 1)
 
 // plan renders src's test cases on models.
 func plan(t *testing.T, src string, models ...string) []TestJob {

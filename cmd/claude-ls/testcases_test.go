@@ -350,3 +350,19 @@ func TestBatchNoWaitPrintsTheID(t *testing.T) {
 		t.Errorf("results: exit %d\n%s", code, out)
 	}
 }
+
+// A test run that would not fit the rate limits the last answer reported
+// says so before it starts (and still runs: the SDK waits out 429s).
+func TestTestRunSaysWhenItWouldPassTheRateLimits(t *testing.T) {
+	api := fakeapi.New()
+	defer api.Close()
+	api.SetRateLimits(fakeapi.RateLimits{Requests: 3, InputTokens: 30_000, OutputTokens: 8_000})
+	dir := newWorkspace(t, map[string]string{"a.prompt": testsPrompt})
+	if _, errOut, code := runCLIEnv(t, dir, apiEnv(api), "run", "a.prompt"); code != exitOK || !strings.Contains(errOut, "rate limits left: requests 2 of 3") {
+		t.Fatalf("run: exit %d: %s", code, errOut)
+	}
+	_, errOut, _ := runCLIEnv(t, dir, apiEnv(api), "run", "--all-tests", "--model", "claude-sonnet-4-6,claude-haiku-4-5", "a.prompt")
+	if !strings.Contains(errOut, "this would pass the rate limits last reported") || !strings.Contains(errOut, "3 requests to claude-sonnet-4-6, but only 2 of 3 are left") {
+		t.Errorf("no warning before the test run:\n%s", errOut)
+	}
+}

@@ -151,12 +151,8 @@ func (s *Server) run(ctx context.Context, job *runJob) {
 	var prog *progress
 	var out *workbench.ResultFile
 	hooks := workbench.Hooks{
-		Ask: s.asker(bg),
-		Note: func(note string) {
-			if prog != nil {
-				prog.report(bg, note)
-			}
-		},
+		Ask:  s.asker(bg),
+		Note: func(note string) { prog.report(bg, note) }, // progress is nil-safe
 		Started: func(res *promptfile.Result) {
 			prog = s.beginProgress(bg, job.token, job.clientToken, "Claude: running "+filepath.Base(d.path))
 			f, err := workbench.NewResultFile(job.resultPath, d.path, res.ModelID)

@@ -3,7 +3,6 @@ package workbench
 import (
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/claude-ls/claude-ls/promptfile"
 )
@@ -37,11 +36,7 @@ func SaveExport(root, prompt, lang, program string) (string, error) {
 	if !ok {
 		return "", UnknownExportLanguage(lang)
 	}
-	name := strings.TrimSuffix(filepath.Base(prompt), ".prompt")
-	if name == "" || name == "." || name == string(filepath.Separator) {
-		name = "untitled"
-	}
-	path := filepath.Join(root, DataDir, "exports", name+l.Ext)
+	path := filepath.Join(root, DataDir, "exports", promptStem(prompt)+l.Ext)
 	mode := os.FileMode(0o644)
 	if l.Executable {
 		mode = 0o755

@@ -16,12 +16,17 @@ type ResultFile struct {
 
 // ResultFilePath names the result file of a run of prompt started at t.
 func ResultFilePath(root, prompt string, t time.Time) string {
-	name := filepath.Base(prompt)
-	if name == "." || name == "" || name == string(filepath.Separator) {
-		name = "untitled.prompt"
+	return filepath.Join(root, DataDir, "runs", promptStem(prompt)+"-"+t.UTC().Format("20060102-150405.000")+".md")
+}
+
+// promptStem names the files made from a prompt: its file name without
+// ".prompt", or "untitled" for an unsaved buffer.
+func promptStem(prompt string) string {
+	stem := strings.TrimSuffix(filepath.Base(prompt), ".prompt")
+	if stem == "" || stem == "." || stem == string(filepath.Separator) {
+		return "untitled"
 	}
-	stem := strings.TrimSuffix(name, ".prompt")
-	return filepath.Join(root, DataDir, "runs", stem+"-"+t.UTC().Format("20060102-150405.000")+".md")
+	return stem
 }
 
 // NewResultFile starts the result file at path.

@@ -88,11 +88,6 @@ func LoadManifest(root, id string) (*BatchManifest, error) {
 		return nil, err
 	}
 	data, err := ReadFile(root, p)
-	for try := 0; try < 5 && errors.Is(err, ErrNotRegular); try++ {
-		// Another fetch replaced it (write and rename) as it was opened.
-		time.Sleep(20 * time.Millisecond)
-		data, err = ReadFile(root, p)
-	}
 	if os.IsNotExist(err) {
 		return nil, fmt.Errorf("no batch %s was started from this workspace (%s is missing)", id, filepath.Join(DataDir, "batches", id+".json"))
 	}

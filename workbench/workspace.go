@@ -181,9 +181,12 @@ func OpenFile(root, path string) (*os.File, fs.FileInfo, error) {
 	if err != nil {
 		return nil, nil, &fs.PathError{Op: "open", Path: path, Err: errors.Unwrap(err)}
 	}
-	// What was opened may not be what was checked (swapped meanwhile).
+	// What was opened may not be what was checked (swapped meanwhile). A
+	// regular file put there by a rename (every writer here writes a
+	// temporary file and renames it) is read; anything else is refused.
+	// O_NOFOLLOW already refused a link swapped in.
 	ofi, err := f.Stat()
-	if err != nil || !ofi.Mode().IsRegular() || !os.SameFile(fi, ofi) {
+	if err != nil || !ofi.Mode().IsRegular() {
 		f.Close()
 		return refuse(fmt.Errorf("%w: it changed while it was opened", ErrNotRegular))
 	}

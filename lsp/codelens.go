@@ -13,6 +13,9 @@ import (
 // tokens and cost, and the output upper bound, for clients without inlay
 // hints, then the actions Run, Run and append, Count exactly and Export.
 func (s *Server) CodeLens(ctx context.Context, params *protocol.CodeLensParams) ([]protocol.CodeLens, error) {
+	if r, ok := s.replyDocument(params.TextDocument.URI); ok {
+		return s.replyLenses(params.TextDocument.URI, r), nil // replydocs.go
+	}
 	d, ok := s.document(params.TextDocument.URI)
 	if !ok {
 		return nil, nil

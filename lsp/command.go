@@ -24,7 +24,7 @@ const (
 	// The Workbench's helpers (helpers.go).
 	CommandImprove       = "claude-ls.improve"       // a model rewrites the prompt: an edit to confirm
 	CommandGenerateTests = "claude-ls.generateTests" // a model proposes test cases, appended to tests:
-	CommandGrade         = "claude-ls.grade"         // grade the last reply of a case 1-5
+	CommandGrade         = "claude-ls.grade"         // grade a reply 1-5: a case's last, or one a reply document marks
 	CommandCompare       = "claude-ls.compare"       // the test cases on the file and on a git revision, one report
 )
 
@@ -47,6 +47,9 @@ func (s *Server) ExecuteCommand(ctx context.Context, params *protocol.ExecuteCom
 	args, err := parseCommandArgs(params)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", params.Command, err)
+	}
+	if r, ok := s.replyDocument(uri.URI(args.URI)); ok && params.Command == CommandGrade {
+		return s.gradeReply(ctx, r, params) // replydocs.go
 	}
 	d, ok := s.document(uri.URI(args.URI))
 	if !ok {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"go.lsp.dev/protocol"
 	"go.lsp.dev/uri"
@@ -18,29 +19,52 @@ import (
 // user confirms), generate test cases (appended), grade a reply, compare
 // with a git revision. Each is a workbench use case; this file translates.
 
-// helperArgs are the helpers' arguments: {uri, model, goal, n, test, grade, note, rev}.
+// helperArgs are the helpers' arguments: {uri, model, goal, n, test, grade,
+// note, rev}, and for grading a reply of a reply document, {prompt, run}.
 type helperArgs struct {
-	Model string `json:"model"`
-	Goal  string `json:"goal"`
-	N     int    `json:"n"`
-	Test  string `json:"test"`
-	Grade int    `json:"grade"`
-	Note  string `json:"note"`
-	Rev   string `json:"rev"`
+	Model  string    `json:"model"`
+	Goal   string    `json:"goal"`
+	N      int       `json:"n"`
+	Test   string    `json:"test"`
+	Grade  int       `json:"grade"`
+	Note   string    `json:"note"`
+	Rev    string    `json:"rev"`
+	Prompt string    `json:"prompt"`
+	Run    time.Time `json:"run"`
+}
+
+// parseHelperArgs reads the argument object; a bare uri leaves the defaults.
+func parseHelperArgs(params *protocol.ExecuteCommandParams) (helperArgs, error) {
+	var a helperArgs
+	if len(params.Arguments) == 0 {
+		return a, nil
+	}
+	raw := []byte(params.Arguments[0])
+	if len(raw) > 0 && raw[0] == '{' {
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return a, fmt.Errorf("%s: %w", params.Command, err)
+		}
+	}
+	return a, nil
 }
 
 // helperCommand runs one of the helpers' commands on d. Those that call the
 // API answer {started: true} and go on in the background.
 func (s *Server) helperCommand(ctx context.Context, d *Document, params *protocol.ExecuteCommandParams) (protocol.LSPAny, error) {
-	var a helperArgs
-	json.Unmarshal([]byte(params.Arguments[0]), &a) // a bare uri leaves the defaults
+	a, err := parseHelperArgs(params)
+	if err != nil {
+		return nil, err
+	}
 	snap := d.Snapshot()
 	if snap.ws == nil {
 		return nil, fmt.Errorf("%s: %s has no workspace", params.Command, d.path)
 	}
 	p := workbench.Prompt{WS: snap.ws.ws, Path: d.path, Src: snap.Text, Read: snap.ws.read}
 	if params.Command == CommandGrade {
-		return s.grade(context.WithoutCancel(ctx), p, snap, a)
+		if a.Model == "" && snap.Result != nil {
+			a.Model = snap.Result.ModelID
+		}
+		return s.grade(ctx, p.WS.Root, workbench.ReplyMark{Prompt: p.Rel(), Test: a.Test, Model: a.Model}, a)
 	}
 	// One of each per file at a time; the progress's cancel stops it.
 	key := uri.URI(string(d.uri) + "#" + params.Command)
@@ -121,24 +145,30 @@ func (s *Server) generateTests(j helperJob) {
 	}
 }
 
-func (s *Server) grade(ctx context.Context, p workbench.Prompt, snap *Snapshot, a helperArgs) (protocol.LSPAny, error) {
-	if a.Model == "" && snap.Result != nil {
-		a.Model = snap.Result.ModelID
-	}
-	if a.Grade == 0 { // ask, with the grades as buttons
+// grade grades the reply m names (the latest of its case when m.Run is
+// zero); without a grade in a, it asks with the grades as buttons (a
+// client that can ask for a note too sends both).
+func (s *Server) grade(ctx context.Context, root string, m workbench.ReplyMark, a helperArgs) (protocol.LSPAny, error) {
+	ctx = context.WithoutCancel(ctx)
+	if a.Grade == 0 {
+		which := "the last reply"
+		if !m.Run.IsZero() {
+			which = "the reply of " + m.Run.Local().Format("2006-01-02 15:04:05")
+		}
 		item, err := s.client.ShowMessageRequest(ctx, &protocol.ShowMessageRequestParams{Type: protocol.MessageTypeInfo,
-			Message: fmt.Sprintf("claude-ls: grade the last reply of case %q on %s", a.Test, a.Model),
+			Message: fmt.Sprintf("claude-ls: grade %s of case %q on %s", which, a.Test, m.Model),
 			Actions: []protocol.MessageActionItem{{Title: "1"}, {Title: "2"}, {Title: "3"}, {Title: "4"}, {Title: "5"}}})
 		if err != nil || item == nil {
 			return jsonMarshal(map[string]any{"graded": false})
 		}
 		fmt.Sscan(item.Title, &a.Grade)
 	}
-	g, err := workbench.GradeRun(p.WS.Root, p.Rel(), a.Test, a.Model, a.Grade, a.Note)
+	g, err := workbench.GradeReply(root, m, a.Grade, a.Note)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", CommandGrade, err)
 	}
-	return jsonMarshal(map[string]any{"graded": true, "grade": g.Grade, "test": g.Test, "model": g.Model, "runTime": g.RunTime, "promptHash": g.PromptHash})
+	s.client.CodeLensRefresh(ctx) // the lenses show the new grade
+	return jsonMarshal(map[string]any{"graded": true, "grade": g.Grade, "note": g.Note, "test": g.Test, "model": g.Model, "runTime": g.RunTime, "promptHash": g.PromptHash})
 }
 
 func (s *Server) compare(j helperJob) {

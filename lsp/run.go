@@ -192,7 +192,7 @@ func (s *Server) run(ctx context.Context, job *runJob) {
 		return
 	}
 	if out != nil {
-		out.Finish(r.Summary, r.Headroom)
+		out.Finish(r.Mark, r.Summary, r.Headroom)
 	}
 	defer prog.end(bg, r.Summary) // last, when the append is done
 	if job.appendReply {

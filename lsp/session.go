@@ -12,6 +12,7 @@ import (
 type session struct {
 	mu          sync.Mutex // guards the maps here, and the Server's settings
 	docs        map[uri.URI]*Document
+	replies     map[uri.URI]*replyDoc // result documents and reports (replydocs.go)
 	workspaces  map[string]*workspaceState
 	diskResults map[string]bool            // prompts not open that were published with problems
 	diskReads   map[string]map[string]bool // files each of those read
@@ -23,6 +24,7 @@ type session struct {
 func newSession() session {
 	return session{
 		docs:        map[uri.URI]*Document{},
+		replies:     map[uri.URI]*replyDoc{},
 		workspaces:  map[string]*workspaceState{},
 		diskResults: map[string]bool{},
 		diskReads:   map[string]map[string]bool{},

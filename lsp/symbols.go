@@ -15,9 +15,13 @@ import (
 )
 
 // requestSnapshot is the analyzed current version of an open document, for
-// a request about it; a document that is not open is an error answer.
+// a request about it; a document that is not open is an error answer, and
+// a reply document is an empty prompt, so that every answer is empty.
 func (s *Server) requestSnapshot(u uri.URI) (*Snapshot, error) {
 	d, ok := s.document(u)
+	if r, isReply := s.replyDocument(u); !ok && isReply {
+		return s.emptySnapshot(r), nil // replydocs.go
+	}
 	if !ok {
 		return nil, jsonrpc2.NewError(jsonrpc2.InvalidParams, "claude-ls: "+string(u)+" is not open")
 	}

@@ -17,6 +17,9 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 	// Decoded strings share the message's buffer: a URI kept as a map key
 	// would keep the whole opened text alive.
 	td.URI = uri.URI(strings.Clone(string(td.URI)))
+	if s.openReply(td.URI, []byte(td.Text)) { // replydocs.go
+		return nil
+	}
 	d := newDocument(s, td.URI, td.Version, []byte(td.Text))
 	s.mu.Lock()
 	old := s.docs[td.URI]
@@ -33,6 +36,10 @@ func (s *Server) DidOpen(ctx context.Context, params *protocol.DidOpenTextDocume
 // encoding, or whole-document replacements.
 func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDocumentParams) error {
 	d, ok := s.document(params.TextDocument.URI)
+	if r, isReply := s.replyDocument(params.TextDocument.URI); !ok && isReply {
+		s.changeReply(r, params.ContentChanges)
+		return nil
+	}
 	if !ok {
 		return fmt.Errorf("didChange for %s, which is not open", params.TextDocument.URI)
 	}
@@ -86,7 +93,12 @@ func (s *Server) DidClose(ctx context.Context, params *protocol.DidCloseTextDocu
 	s.mu.Lock()
 	d, ok := s.docs[u]
 	delete(s.docs, u)
+	_, reply := s.replies[u]
+	delete(s.replies, u)
 	s.mu.Unlock()
+	if reply {
+		return nil
+	}
 	if ok {
 		d.close()
 	}

@@ -34,6 +34,12 @@ type BatchManifest struct {
 	Status   string    `json:"status"`             // the last status seen: in_progress, canceling, ended
 	Ended    time.Time `json:"ended,omitzero"`     // when the API says it ended
 	Recorded bool      `json:"recorded,omitempty"` // its results are in the usage records
+	// RecordedAt is the time of those records, which names each for grading.
+	RecordedAt time.Time `json:"recorded_at,omitzero"`
+	// PromptHash and Commit are the version of the prompt sent, as in a
+	// run's record (version.go).
+	PromptHash string `json:"prompt_hash,omitempty"`
+	Commit     string `json:"commit,omitempty"`
 	// WorstUSD is the batch's worst case, held against the budget until its
 	// results are recorded.
 	WorstUSD promptfile.USD `json:"worst_usd,omitempty"`
@@ -155,6 +161,9 @@ func CreateBatch(ctx context.Context, c *Client, root, prompt string, jobs []Tes
 		WorstUSD: WorstCaseOf(jobs, true)}
 	if m.Created.IsZero() {
 		m.Created = time.Now().UTC()
+	}
+	if r := jobs[0].Result; r != nil && r.File != nil {
+		m.PromptHash, m.Commit = VersionOf(root, r.File.Src)
 	}
 	for i, j := range jobs {
 		e := BatchEntry{CustomID: customID(i), Case: j.Case, Vars: j.Vars, Model: j.ModelID, Expect: j.Expect, RequestHash: RequestHash(j.Body, j.Version)}
@@ -306,9 +315,9 @@ func BatchResults(ctx context.Context, c *Client, root string, m *BatchManifest,
 // manifest that another fetch (this process or another) has recorded
 // meanwhile is left alone.
 func recordBatch(root string, m *BatchManifest, results []TestResult, turnaround time.Duration, now time.Time, key Key) error {
-	return withGuardLock(root, func() error {
+	err := withGuardLock(root, func() error {
 		if cur, err := LoadManifest(root, m.ID); err == nil && cur.Recorded {
-			m.Recorded = true
+			m.Recorded, m.RecordedAt = true, cur.RecordedAt
 			return nil
 		}
 		if m.Recorded {
@@ -317,7 +326,7 @@ func recordBatch(root string, m *BatchManifest, results []TestResult, turnaround
 		for i, e := range m.Requests {
 			r := results[i]
 			rec := Record{Time: now, Prompt: m.Prompt, Test: e.Case, Model: e.Model, RequestHash: e.RequestHash,
-				CostUSD: r.Cost, Batch: true, Error: r.Error}
+				CostUSD: r.Cost, Batch: true, Error: r.Error, PromptHash: m.PromptHash, Commit: m.Commit}
 			if r.Reply != nil {
 				if r.Reply.Model != "" {
 					rec.Model = r.Reply.Model
@@ -331,9 +340,15 @@ func recordBatch(root string, m *BatchManifest, results []TestResult, turnaround
 				return fmt.Errorf("the results were not recorded: %w", err)
 			}
 		}
-		m.Recorded = true
+		m.Recorded, m.RecordedAt = true, now
 		return SaveManifest(root, m)
 	})
+	for i := range results { // the records name the replies, whoever wrote them
+		if m.Recorded && i < len(m.Requests) {
+			results[i].Run = m.RecordedAt
+		}
+	}
+	return err
 }
 
 // BatchReport is the report of a batch's results.

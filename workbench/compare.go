@@ -134,6 +134,9 @@ func (c *Comparison) Markdown() string {
 			res   *TestResult
 			grade string
 		}{{"old", cell.Old, cell.OldGrade}, {"new", cell.New, cell.NewGrade}} {
+			if mark := markOf(c.Prompt, side.res); mark != "" {
+				b.WriteString(mark + "\n")
+			}
 			fmt.Fprintf(&b, "**%s** · ", side.name)
 			if side.res == nil {
 				b.WriteString("not run\n\n")

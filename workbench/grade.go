@@ -37,6 +37,12 @@ func gradesPath(root string) string { return filepath.Join(root, DataDir, "grade
 // run's "" or a test run's case name) of prompt (relative to root) on
 // model, and appends the grade.
 func GradeRun(root, prompt, test, model string, grade int, note string) (Grade, error) {
+	return GradeReply(root, ReplyMark{Prompt: prompt, Test: test, Model: model}, grade, note)
+}
+
+// GradeReply grades the reply m names: the run recorded at m.Run, or the
+// latest of its case on its model when m.Run is zero. The grade is appended.
+func GradeReply(root string, m ReplyMark, grade int, note string) (Grade, error) {
 	if grade < 1 || grade > 5 {
 		return Grade{}, fmt.Errorf("a grade is 1 to 5, not %d", grade)
 	}
@@ -47,15 +53,19 @@ func GradeRun(root, prompt, test, model string, grade int, note string) (Grade, 
 	var run *Record
 	for i := len(recs) - 1; i >= 0; i-- {
 		r := &recs[i]
-		if r.Kind == "" && r.Prompt == prompt && sameCase(r.Test, test) && sameModel(r.Model, model) && r.Error == "" {
+		if r.Kind == "" && r.Prompt == m.Prompt && sameCase(r.Test, m.Test) && sameModel(r.Model, m.Model) && r.Error == "" &&
+			(m.Run.IsZero() || r.Time.Equal(m.Run)) {
 			run = r
 			break
 		}
 	}
-	if run == nil {
-		return Grade{}, fmt.Errorf("no recorded reply of %s, case %q, on %s: run it first", prompt, caseName(test), model)
+	switch {
+	case run == nil && !m.Run.IsZero():
+		return Grade{}, fmt.Errorf("the reply of %s, case %q, on %s at %s is not in the records", m.Prompt, caseName(m.Test), m.Model, m.Run.Format(time.RFC3339))
+	case run == nil:
+		return Grade{}, fmt.Errorf("no recorded reply of %s, case %q, on %s: run it first", m.Prompt, caseName(m.Test), m.Model)
 	}
-	g := Grade{Time: time.Now().UTC(), RunTime: run.Time, Prompt: prompt, Test: caseName(run.Test), Model: model,
+	g := Grade{Time: time.Now().UTC(), RunTime: run.Time, Prompt: m.Prompt, Test: caseName(run.Test), Model: m.Model,
 		PromptHash: run.PromptHash, Commit: run.Commit, Grade: grade, Note: strings.TrimSpace(note)}
 	line, _ := json.Marshal(g)
 	if err := os.MkdirAll(filepath.Join(root, DataDir), 0o755); err != nil {

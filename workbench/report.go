@@ -242,6 +242,9 @@ func (r *Report) Markdown() string {
 				continue
 			}
 			fmt.Fprintf(&b, "\n### `%s` · %s\n\n", m, StatusLabel(res.Status))
+			if mark := markOf(r.Prompt, res); mark != "" {
+				b.WriteString(mark + "\n\n")
+			}
 			if res.Reply != nil {
 				fmt.Fprintf(&b, "%s\n\n", r.metrics(res))
 			}

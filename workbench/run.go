@@ -113,6 +113,9 @@ type RunResult struct {
 	// Headroom says what is left of the rate limits after the run; "" when
 	// the API sent no rate-limit headers.
 	Headroom string
+	// Mark names the recorded reply, for grading it from the result
+	// document; "" when the run was not recorded whole.
+	Mark string
 }
 
 // Run sends one prompt: checks, spending guard, the request (streamed to
@@ -175,6 +178,8 @@ func Run(ctx context.Context, p Prompt, opts RunOptions, h Hooks) (*RunResult, e
 	}
 	if err := rsv.Settle([]Record{rec}, key); err != nil {
 		h.note("the run was not recorded: " + err.Error())
+	} else {
+		out.Mark = ReplyMark{Prompt: rec.Prompt, Test: opts.Test, Model: res.ModelID, Run: rec.Time}.Comment()
 	}
 	Calibrate(p.WS.Root, res.ModelID, reply.Usage.TotalInput(), int64(res.Tokens.Raw))
 	SaveLimits(p.WS.Root, rec.Model, reply.RateLimits) // the headroom `claude-ls limits` shows

@@ -56,6 +56,9 @@ type TestResult struct {
 	Error   string
 	// Interrupted: cut off mid-stream; Reply holds what had come.
 	Interrupted bool
+	// Run is the time of its run record (zero when not recorded): with the
+	// case and model, it names the record a grade is for (replymark.go).
+	Run time.Time
 }
 
 // Failed says whether an expectation failed.
@@ -253,10 +256,13 @@ func RunTests(ctx context.Context, c *Client, jobs []TestJob, opts TestOptions) 
 					continue // cancelled: stays StatusCanceled
 				}
 				mu.Lock()
-				results[i] = r
 				if opts.Root != "" {
-					recordTest(opts.Root, opts.Prompt, jobs[i], r, c.key, time.Now().UTC())
+					now := time.Now().UTC()
+					if recordTest(opts.Root, opts.Prompt, jobs[i], r, c.key, now) == nil {
+						r.Run = now
+					}
 				}
+				results[i] = r
 				done++
 				if opts.OnResult != nil {
 					opts.OnResult(r, done, len(jobs))

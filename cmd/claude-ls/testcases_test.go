@@ -246,6 +246,27 @@ func TestRunAsBatch(t *testing.T) {
 	if filepath.Base(md) != "a-"+id+".md" {
 		t.Errorf("batch report %s", md)
 	}
+	// Each record names the version of the prompt sent, and the report marks
+	// each reply with its record, for grading it from the editor.
+	report, _ := os.ReadFile(md)
+	marks := workbench.ReplyMarks(report)
+	if len(marks) != 4 {
+		t.Errorf("%d reply marks in the report, want 4 (the replies):\n%s", len(marks), report)
+	}
+	for _, mk := range marks {
+		found := false
+		for _, r := range recs {
+			found = found || (r.Test == mk.Test && r.Model == mk.Model && r.Time.Equal(mk.Run) && r.Error == "")
+		}
+		if !found || mk.Prompt != "a.prompt" {
+			t.Errorf("mark %+v names no record", mk)
+		}
+	}
+	for _, r := range recs {
+		if r.PromptHash != workbench.PromptHash([]byte(testsPrompt)) {
+			t.Errorf("batch record of %s on %s: prompt hash %q", r.Test, r.Model, r.PromptHash)
+		}
+	}
 	// status after the fact
 	out, _, code = runCLIEnv(t, dir, apiEnv(api), "batch", "status", id)
 	if code != 0 || !strings.Contains(out, "batch "+id+" · ended · 6/6 done: 4 succeeded, 1 errored, 1 expired, 0 canceled") || !strings.Contains(out, "prompt a.prompt · 6 requests · results recorded") {

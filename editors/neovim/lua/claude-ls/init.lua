@@ -13,6 +13,7 @@
 local compat = require('claude-ls.compat')
 local ui = require('claude-ls.ui')
 local commands = require('claude-ls.commands')
+local review = require('claude-ls.review')
 
 local M = {}
 
@@ -56,13 +57,16 @@ local function merge(opts)
   return o
 end
 
--- Handlers for this client: progress, messages and documents on every
--- version; lens and hint refreshes where Neovim has no handler for them.
+-- Handlers for this client: progress, messages, documents and edits to
+-- confirm on every version; lens and hint refreshes where Neovim has no
+-- handler for them.
 function M.handlers()
   local h = {
     ['$/progress'] = ui.on_progress,
     ['window/showMessage'] = ui.on_show_message,
     ['window/showDocument'] = ui.on_show_document,
+    -- Edits to confirm (the prompt improver's) as a diff to take in part.
+    ['workspace/applyEdit'] = review.on_apply_edit,
   }
   if vim.lsp.handlers['workspace/codeLens/refresh'] == nil then
     h['workspace/codeLens/refresh'] = ui.on_codelens_refresh
@@ -178,7 +182,7 @@ function M.client_config(root)
     name = M.name,
     cmd = o.cmd,
     root_dir = root,
-    init_options = o.settings,
+    init_options = next(o.settings or {}) ~= nil and o.settings or nil, -- {} would be sent as []
     settings = { ['claude-ls'] = o.settings },
     handlers = M.handlers(),
     commands = commands.lens_commands(),
@@ -193,6 +197,9 @@ local warned_missing = false
 -- Starts (or reuses) the server for bufnr's workspace and attaches it.
 function M.start(bufnr)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  if vim.bo[bufnr].buftype ~= '' then -- not a file: a suggestion's scratch copy
+    return nil
+  end
   local o = M.options
   if vim.fn.executable(o.cmd[1]) ~= 1 then
     if not warned_missing then

@@ -1,7 +1,8 @@
 // The VS Code extension for .prompt files: starts `claude-ls serve` with
 // vscode-languageclient, binds the palette commands, the run button and the
-// keys to the server's commands, and shows the active prompt's model, tokens
-// and cost in the status bar.
+// keys to the server's commands, shows the active prompt's model, tokens
+// and cost in the status bar, and asks the grade and note of a reply whose
+// grade lens is clicked (grade.ts).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -21,6 +22,7 @@ import {
 } from 'vscode-languageclient/node';
 
 import { resolveBinary } from './binary';
+import { askGrade, gradeChoices, gradedMessage, GradeQuestions, needsGrade, replyDocumentsPattern } from './grade';
 import { breakdownItems, breakdownTitle, statusText, statusTooltip, Summary, UsageReport, usageHtml } from './format';
 import { CrashBudget, gaveUpMessage } from './restart';
 import { configChangeKind, didChangeConfigurationParams, serverSettings } from './settings';
@@ -37,6 +39,7 @@ const Server = {
   summary: 'claude-ls.summary',
   usage: 'claude-ls.usage',
   usageReport: 'claude-ls.usageReport',
+  grade: 'claude-ls.grade',
 } as const;
 
 let client: LanguageClient | undefined;
@@ -194,7 +197,10 @@ async function startClient(): Promise<void> {
     documentSelector: [
       { scheme: 'file', language: LANGUAGE },
       { scheme: 'untitled', language: LANGUAGE },
+      // Result documents and reports, for their grade lenses only.
+      { scheme: 'file', pattern: replyDocumentsPattern },
     ],
+    middleware: { executeCommand: (command, args, next) => (command === Server.grade && needsGrade(args) ? grade(args, next) : next(command, args)) },
     initializationOptions: readSettings(),
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -466,6 +472,30 @@ async function setApiKey(): Promise<void> {
     void vscode.window.showInformationMessage('API key stored in the secret storage; the server was restarted with it.');
   }
 }
+
+/**
+ * claude-ls.grade from a grade lens: asks the grade and a note, then sends
+ * them; nothing is sent when the grade is dismissed.
+ */
+async function grade(args: unknown[], next: (command: string, args: unknown[]) => unknown): Promise<unknown> {
+  const graded = await askGrade(args, gradeQuestions);
+  if (!graded) {
+    return undefined;
+  }
+  const answer = await next(Server.grade, graded);
+  const said = gradedMessage(answer);
+  if (said) {
+    vscode.window.setStatusBarMessage(`$(check) ${said}`, 10000);
+  }
+  return answer;
+}
+
+const gradeQuestions: GradeQuestions = {
+  grade: async (title) =>
+    (await vscode.window.showQuickPick(gradeChoices, { title, placeHolder: 'Grade 1–5 (5 is best)', matchOnDescription: true }))?.grade,
+  note: (title) =>
+    vscode.window.showInputBox({ title, prompt: 'An optional note on the reply; Enter or Escape for none.', placeHolder: 'e.g. right, but too long' }),
+};
 
 // ---- the status bar --------------------------------------------------------
 

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -34,6 +35,7 @@ type Config struct {
 	modelKeys       []map[string]bool
 	modelAt         []configPos
 	defaultModelAt  configPos
+	helperModelAt   configPos
 	defaultMaxTokAt configPos
 }
 
@@ -176,6 +178,7 @@ func (p *configParser) parse(doc *yaml.Node, cfg *Config) {
 		case "helper_model":
 			if s, ok := p.str(v, key); ok {
 				cfg.HelperModel = s
+				cfg.helperModelAt = configPos{v.Line, v.Column, tokenEnd(v.Column, v)}
 			}
 		case "default_max_tokens":
 			if n, ok := p.integer(v, key, 1); ok {
@@ -530,8 +533,8 @@ func (c *Config) Catalog(base *Catalog) *Catalog {
 }
 
 // Check reports what only the catalog can tell: a new model missing the
-// fields it needs, a default model that is not known, a default
-// max_tokens above that model's output limit.
+// fields it needs, a default or helper model that is not known or is
+// retired, a default max_tokens above the default model's output limit.
 func (c *Config) Check(base *Catalog) []ConfigError {
 	if base == nil {
 		base = DefaultCatalog()
@@ -567,13 +570,23 @@ func (c *Config) Check(base *Catalog) []ConfigError {
 		}
 	}
 	cat := c.Catalog(base)
-	if c.DefaultModel != "" {
-		m, ok := cat.Lookup(c.DefaultModel)
-		if !ok {
-			at(c.defaultModelAt, "unknown model %q%s", c.DefaultModel, suggestSuffix(c.DefaultModel, cat.IDs()))
-		} else if c.DefaultMaxTokens > m.MaxOutput {
-			at(c.defaultMaxTokAt, "default_max_tokens %d is above %s's output limit of %d", c.DefaultMaxTokens, m.ID, m.MaxOutput)
+	for _, use := range []struct {
+		id  string
+		pos configPos
+	}{{c.DefaultModel, c.defaultModelAt}, {c.HelperModel, c.helperModelAt}} {
+		if use.id == "" {
+			continue
 		}
+		m, ok := cat.Lookup(use.id)
+		switch {
+		case !ok:
+			at(use.pos, "unknown model %q%s", use.id, suggestSuffix(use.id, cat.IDs()))
+		case m.LifecycleOn(time.Now()) == Retired:
+			at(use.pos, "%s", m.retiredText())
+		}
+	}
+	if m, ok := cat.Lookup(c.DefaultModel); ok && c.DefaultMaxTokens > m.MaxOutput {
+		at(c.defaultMaxTokAt, "default_max_tokens %d is above %s's output limit of %d", c.DefaultMaxTokens, m.ID, m.MaxOutput)
 	}
 	return errs
 }

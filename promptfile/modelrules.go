@@ -66,6 +66,15 @@ func (m *Model) LifecycleOn(today time.Time) Lifecycle {
 	return Active
 }
 
+// retiredText says that m is retired and what to use instead.
+func (m *Model) retiredText() string {
+	s := m.ID + " was retired on " + longDate(m.RetiresOn) + ": the API answers 404"
+	if m.Successor != "" {
+		s += "; use `" + m.Successor + "` instead"
+	}
+	return s
+}
+
 func validDate(s string) bool {
 	_, err := time.Parse(time.DateOnly, s)
 	return err == nil

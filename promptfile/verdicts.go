@@ -83,7 +83,7 @@ func (a *analysis) checkLifecycle() {
 	}
 	switch m.LifecycleOn(now()) {
 	case Retired:
-		a.errorf("model-retired", span, m.ID+" was retired on "+longDate(m.RetiresOn)+": the API answers 404"+instead, fixes...)
+		a.errorf("model-retired", span, m.retiredText(), fixes...)
 	case Deprecated:
 		when := "is deprecated"
 		if m.RetiresOn != "" {

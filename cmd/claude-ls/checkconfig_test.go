@@ -44,3 +44,24 @@ func TestCheckReportsConfigProblemsWithPositions(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckRefusesARetiredOrUnknownConfigModel: default_model and
+// helper_model are checked as a prompt's model is, on the config itself.
+func TestCheckRefusesARetiredOrUnknownConfigModel(t *testing.T) {
+	dir := newWorkspace(t, map[string]string{
+		".claude-ls.yaml": "default_model: claude-sonnet-4-5\nhelper_model: claude-opsu-4-7\n",
+		"a.prompt":        "---\nmodel: claude-sonnet-4-6\nmax_tokens: 100\n---\nuser:\nhi\n",
+	})
+	out, _, code := runCLI(t, dir, "check", ".")
+	if code != 1 {
+		t.Errorf("exit %d, want 1\n%s", code, out)
+	}
+	for _, want := range []string{
+		".claude-ls.yaml:1:16: error: claude-sonnet-4-5 was retired on 30 November 2026: the API answers 404; use `claude-sonnet-5-5` instead [config]",
+		`.claude-ls.yaml:2:15: error: unknown model "claude-opsu-4-7" (did you mean "claude-opus-4-7"?)`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -153,9 +153,9 @@ func CreateBatch(ctx context.Context, c *Client, root, prompt string, jobs []Tes
 		}
 	}
 	b, err := c.sdk.Messages.Batches.New(ctx, anthropic.MessageBatchNewParams{},
-		option.WithHeader("anthropic-version", version), option.WithRequestBody("application/json", body))
+		option.WithHeader("anthropic-version", version), option.WithRequestBody("application/json", body), withTimeout(BatchUploadTimeout))
 	if err != nil {
-		return nil, err
+		return nil, timedOut(ctx, err, BatchUploadTimeout)
 	}
 	m := &BatchManifest{ID: b.ID, Prompt: prompt, Version: version, Created: b.CreatedAt, Status: string(b.ProcessingStatus),
 		WorstUSD: WorstCaseOf(jobs, true)}
@@ -200,9 +200,9 @@ func GetBatch(ctx context.Context, c *Client, id, version string) (*BatchStatus,
 	if version == "" {
 		version = promptfile.VersionCurrent
 	}
-	b, err := c.sdk.Messages.Batches.Get(ctx, id, anthropic.MessageBatchGetParams{}, option.WithHeader("anthropic-version", version))
+	b, err := c.sdk.Messages.Batches.Get(ctx, id, anthropic.MessageBatchGetParams{}, option.WithHeader("anthropic-version", version), withTimeout(c.RequestTimeout))
 	if err != nil {
-		return nil, err
+		return nil, timedOut(ctx, err, c.RequestTimeout)
 	}
 	rc := b.RequestCounts
 	return &BatchStatus{ID: b.ID, Status: string(b.ProcessingStatus), Processing: rc.Processing, Succeeded: rc.Succeeded,

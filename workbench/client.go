@@ -27,14 +27,15 @@ type Client struct {
 	key     Key
 	OnRetry func(note string) // told before each retry, for a visible note
 
-	IdleTimeout   time.Duration // a stream with no event for this long is abandoned
-	MaxRetryAfter time.Duration // the longest retry-after honoured
+	IdleTimeout    time.Duration // a stream with no event for this long is abandoned
+	MaxRetryAfter  time.Duration // the longest retry-after honoured
+	RequestTimeout time.Duration // an attempt of count_tokens or a batch poll unanswered this long is retried
 }
 
 // NewClient makes a client for key; baseURL "" is the real API.
 func NewClient(key Key, baseURL string) *Client {
 	c := &Client{key: key, IdleTimeout: durationEnv(StreamIdleTimeoutVar, DefaultStreamIdleTimeout),
-		MaxRetryAfter: durationEnv(MaxRetryAfterVar, DefaultMaxRetryAfter)}
+		MaxRetryAfter: durationEnv(MaxRetryAfterVar, DefaultMaxRetryAfter), RequestTimeout: durationEnv(RequestTimeoutVar, DefaultRequestTimeout)}
 	opts := []option.RequestOption{
 		option.WithAPIKey(key.value),
 		option.WithMaxRetries(MaxRetries),
@@ -60,7 +61,7 @@ func (c *Client) noteRetries(req *http.Request, next option.MiddlewareNext) (*ht
 	if attempt >= MaxRetries {
 		return res, err
 	}
-	retrying := err != nil && req.Context().Err() == nil ||
+	retrying := err != nil && (req.Context().Err() == nil || errors.Is(req.Context().Err(), context.DeadlineExceeded)) ||
 		res != nil && (res.StatusCode == 429 || res.StatusCode == 408 || res.StatusCode == 409 || res.StatusCode >= 500) && res.Header.Get("x-should-retry") != "false"
 	if !retrying {
 		return res, err
@@ -78,6 +79,8 @@ func (c *Client) noteRetries(req *http.Request, next option.MiddlewareNext) (*ht
 		return res, err
 	}
 	switch {
+	case err != nil && errors.Is(req.Context().Err(), context.DeadlineExceeded):
+		c.OnRetry(fmt.Sprintf("no answer within %s; retrying (%d of %d)", c.RequestTimeout, attempt+1, MaxRetries))
 	case err != nil && req.Context().Err() == nil:
 		c.OnRetry(fmt.Sprintf("connection failed (%s); retrying (%d of %d)", c.key.Redact(err.Error()), attempt+1, MaxRetries))
 	case res != nil && (res.StatusCode == 429 || res.StatusCode == 408 || res.StatusCode == 409 || res.StatusCode >= 500) && res.Header.Get("x-should-retry") != "false":
@@ -247,9 +250,9 @@ func (c *Client) CountTokens(ctx context.Context, body []byte, version string) (
 		return 0, err
 	}
 	res, err := c.sdk.Messages.CountTokens(ctx, anthropic.MessageCountTokensParams{},
-		option.WithHeader("anthropic-version", version), option.WithRequestBody("application/json", countable))
+		option.WithHeader("anthropic-version", version), option.WithRequestBody("application/json", countable), withTimeout(c.RequestTimeout))
 	if err != nil {
-		return 0, err
+		return 0, timedOut(ctx, err, c.RequestTimeout)
 	}
 	return res.InputTokens, nil
 }

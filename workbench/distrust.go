@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/anthropics/anthropic-sdk-go/v2"
+	"github.com/anthropics/anthropic-sdk-go/v2/option"
 
 	"github.com/claude-ls/claude-ls/promptfile"
 )
@@ -23,14 +25,36 @@ import (
 // field; more (or a negative count) is an impossible answer.
 const MaxUsageTokens = 10_000_000
 
-// The defaults of the idle timeout and the retry-after cap, and the
-// environment variables that change them (seconds, or a duration like 90s).
+// The defaults of the idle timeout, the retry-after cap and the answer
+// timeout of the requests that are not streamed messages (count_tokens,
+// batches), and the environment variables that change them (seconds, or a
+// duration like 90s). A non-streamed message has the SDK's own timeout,
+// from its max_tokens.
 const (
 	DefaultStreamIdleTimeout = 60 * time.Second
 	DefaultMaxRetryAfter     = 60 * time.Second
+	DefaultRequestTimeout    = 60 * time.Second
 	StreamIdleTimeoutVar     = "CLAUDE_LS_STREAM_IDLE_TIMEOUT"
 	MaxRetryAfterVar         = "CLAUDE_LS_MAX_RETRY_AFTER"
+	RequestTimeoutVar        = "CLAUDE_LS_REQUEST_TIMEOUT"
 )
+
+// BatchUploadTimeout bounds the sending of a batch of up to 256 MB.
+const BatchUploadTimeout = 10 * time.Minute
+
+// withTimeout bounds each attempt of a request (the SDK retries one that
+// timed out), so an API that accepts a request and never answers cannot
+// hang a command.
+func withTimeout(d time.Duration) option.RequestOption { return option.WithRequestTimeout(d) }
+
+// timedOut says so when the attempts of a request all went unanswered;
+// other errors pass through.
+func timedOut(ctx context.Context, err error, d time.Duration) error {
+	if err != nil && errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil {
+		return &AnswerError{Message: fmt.Sprintf("the API did not answer within %s, %d times: given up (set %s to wait longer)", d, MaxRetries+1, RequestTimeoutVar)}
+	}
+	return err
+}
 
 // AnswerError is an answer of the API refused: an impossible usage, a
 // stream gone silent. Its message is for users as it stands.

@@ -187,3 +187,36 @@ func TestRecordsReaderSurvivesAnyLine(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestUnansweredCountIsRetriedThenGivenUp: an API that takes a request and
+// never answers cannot hang count_tokens (nor a batch poll): each attempt
+// has a timeout, a retry says so, and when every attempt goes unanswered
+// the error says what to change.
+func TestUnansweredCountIsRetriedThenGivenUp(t *testing.T) {
+	t.Parallel()
+	api := fakeapi.New()
+	defer api.Close()
+	c := fakeClient(api)
+	c.RequestTimeout = 200 * time.Millisecond
+	var notes []string
+	c.OnRetry = func(n string) { notes = append(notes, n) }
+	api.Push("/v1/messages/count_tokens", fakeapi.Response{Hang: true})
+	n, err := c.CountTokens(context.Background(), []byte(distrustBody), "2023-06-01")
+	if err != nil || n != int64(fakeapi.InputTokens([]byte(distrustBody))) {
+		t.Fatalf("count after one unanswered attempt: %d, %v", n, err)
+	}
+	if len(notes) != 1 || notes[0] != "no answer within 200ms; retrying (1 of 4)" {
+		t.Errorf("retry notes %q", notes)
+	}
+	for range MaxRetries + 1 {
+		api.Push("/v1/messages/count_tokens", fakeapi.Response{Hang: true})
+	}
+	start := time.Now()
+	_, err = c.CountTokens(context.Background(), []byte(distrustBody), "2023-06-01")
+	if took := time.Since(start); took > 30*time.Second {
+		t.Errorf("took %s", took)
+	}
+	if err == nil || err.Error() != "the API did not answer within 200ms, 5 times: given up (set CLAUDE_LS_REQUEST_TIMEOUT to wait longer)" {
+		t.Errorf("error %v", err)
+	}
+}

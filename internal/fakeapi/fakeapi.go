@@ -36,6 +36,7 @@ type Response struct {
 	Usage      *Usage
 	CutStream  bool // end the stream after the first chunk without message_stop
 	Stall      bool // after the first chunk, send nothing more until the client gives up
+	Hang       bool // answer nothing at all until the client gives up
 }
 
 // Usage is what a reply reports.
@@ -152,6 +153,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	defer s.enter(r.URL.Path)()
 	resp := s.next(r.URL.Path)
+	if resp.Hang {
+		<-r.Context().Done()
+		return
+	}
 	s.rateLimitHeaders(w, r, body)
 	for k, v := range resp.Header {
 		w.Header().Set(k, v)

@@ -3,6 +3,7 @@
 -- :ClaudeExport, :ClaudeUsage, :ClaudeSummary.
 local compat = require('claude-ls.compat')
 local ui = require('claude-ls.ui')
+local grade = require('claude-ls.grade')
 
 local M = {}
 
@@ -264,7 +265,8 @@ function M.summary(bufnr)
 end
 
 -- Client-side handlers for the code lenses' commands, so that a lens run
--- with vim.lsp.codelens.run() opens its result like :ClaudeRun.
+-- with vim.lsp.codelens.run() opens its result like :ClaudeRun, and a grade
+-- lens asks the grade and a note.
 function M.lens_commands()
   return {
     [M.RUN] = function(_, ctx)
@@ -276,6 +278,7 @@ function M.lens_commands()
     [M.COUNT_EXACT] = function(_, ctx)
       M.count(ctx.bufnr)
     end,
+    [grade.COMMAND] = grade.lens_command,
     [M.EXPORT] = function(_, ctx)
       vim.ui.select(M.export_langs(ctx.bufnr), { prompt = 'Export as' }, function(lang)
         if lang then

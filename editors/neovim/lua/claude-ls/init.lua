@@ -14,6 +14,7 @@ local compat = require('claude-ls.compat')
 local ui = require('claude-ls.ui')
 local commands = require('claude-ls.commands')
 local review = require('claude-ls.review')
+local grade = require('claude-ls.grade')
 
 local M = {}
 
@@ -83,6 +84,12 @@ local function map(bufnr, lhs, rhs, desc, loud)
   vim.keymap.set('n', lhs, rhs, { buffer = bufnr, silent = not loud, desc = desc })
 end
 
+local function map_lens(bufnr)
+  map(bufnr, '<LocalLeader>l', function()
+    vim.lsp.codelens.run()
+  end, 'claude-ls: run the code lens of this line')
+end
+
 local function set_keymaps(bufnr)
   map(bufnr, '<LocalLeader>r', '<Cmd>ClaudeRun<CR>', 'claude-ls: run')
   map(bufnr, '<LocalLeader>a', '<Cmd>ClaudeRunAppend<CR>', 'claude-ls: run and append the reply')
@@ -90,9 +97,7 @@ local function set_keymaps(bufnr)
   map(bufnr, '<LocalLeader>e', ':ClaudeExport ', 'claude-ls: export as…', true) -- type the language
   map(bufnr, '<LocalLeader>u', '<Cmd>ClaudeUsage<CR>', 'claude-ls: usage')
   map(bufnr, '<LocalLeader>s', '<Cmd>ClaudeSummary<CR>', 'claude-ls: summary')
-  map(bufnr, '<LocalLeader>l', function()
-    vim.lsp.codelens.run()
-  end, 'claude-ls: run the code lens of this line')
+  map_lens(bufnr)
   -- 0.10+ maps K to hover itself.
   if not compat.has('0.10') and vim.fn.maparg('K', 'n') == '' then
     map(bufnr, 'K', vim.lsp.buf.hover, 'hover')
@@ -102,12 +107,15 @@ end
 local refreshers = {} -- bufnr -> debounced refresh of its hints and lenses
 
 -- What the plugin does when claude-ls attaches to a buffer, whichever way
--- it was started (setup() or vim.lsp.enable).
+-- it was started (setup() or vim.lsp.enable). A result document or report
+-- gets its grade lenses and the lens mapping only.
 function M.on_attach(client, bufnr)
   local o = M.options
+  grade.watch(M.name)
+  local reply_doc = grade.is_reply_document(vim.api.nvim_buf_get_name(bufnr))
   local group = vim.api.nvim_create_augroup('claude-ls.buffer.' .. bufnr, { clear = true })
   local refresh = {} -- what to refresh, debounced, when the buffer changes or is entered
-  if o.inlay_hints then
+  if o.inlay_hints and not reply_doc then
     if compat.native_inlay_hints() then
       compat.enable_inlay_hints(bufnr)
     else
@@ -156,7 +164,9 @@ function M.on_attach(client, bufnr)
     end
     refreshers[bufnr] = later
   end
-  if o.keymaps then
+  if o.keymaps and reply_doc then
+    map_lens(bufnr)
+  elseif o.keymaps then
     set_keymaps(bufnr)
   end
   if type(o.on_attach) == 'function' then
@@ -233,6 +243,7 @@ function M.setup(opts)
   M.options = merge(opts)
   ui.options = M.options
   local group = vim.api.nvim_create_augroup('claude-ls', { clear = true })
+  grade.watch(M.name) -- result documents and reports get the grade lenses
   -- The filetype, also when the plugin folder joined the runtimepath after
   -- startup (ftdetect/ is read only at startup).
   if vim.filetype and vim.filetype.add then

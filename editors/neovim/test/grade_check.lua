@@ -1,0 +1,166 @@
+-- Grades replies from Neovim for grade_test.go: a test case is run twice
+-- (:ClaudeRun test=short), the first run's result document is graded with
+-- its lens (the grade and a note asked with vim.ui.select and
+-- vim.ui.input, stubbed here as a user answers them), then the prompt's
+-- lens on the test case grades the latest reply. Cancelling either
+-- question sends nothing. Run like plugin_check.lua, with:
+--
+--   CLAUDE_LS_BIN, CLAUDE_LS_LOG   the server and its log
+--   TEST_FILE                      the prompt, with a test case "short"
+--   NVIMTEST_LUA, NVIMTEST_REPORT  the shared helpers, the report
+
+local T = dofile(assert(os.getenv('NVIMTEST_LUA'), 'NVIMTEST_LUA is not set'))
+local env, wait = T.env, T.wait
+
+local report = { nvim = T.version(), notes = {}, steps = {}, asked = {} }
+
+vim.notify = function(msg, level)
+  table.insert(report.notes, { msg = tostring(msg), level = level or vim.log.levels.INFO })
+end
+
+local function step(name)
+  table.insert(report.steps, name)
+end
+
+-- The user's answers: the index chosen in vim.ui.select (nil: Esc) and the
+-- note typed in vim.ui.input (nil: Esc). Each question asked is recorded.
+local answer = {}
+vim.ui.select = function(items, opts, on_choice)
+  table.insert(report.asked, { prompt = opts.prompt, items = items })
+  local i = answer.grade
+  on_choice(i and items[i] or nil, i)
+end
+vim.ui.input = function(opts, on_confirm)
+  table.insert(report.asked, { prompt = opts.prompt })
+  on_confirm(answer.note)
+end
+
+local function text(bufnr)
+  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
+end
+
+-- The code lenses of a buffer: 0.12 returns {client_id, lens} items.
+local function lenses(bufnr)
+  local list
+  if type(vim.lsp.codelens.enable) == 'function' then
+    list = vim.lsp.codelens.get({ bufnr = bufnr }) or {}
+  else
+    list = vim.lsp.codelens.get(bufnr) or {}
+  end
+  local out = {}
+  for _, item in ipairs(list) do
+    local l = item.lens or item
+    if l.command and l.command.command == 'claude-ls.grade' then
+      table.insert(out, { title = l.command.title, line = l.range.start.line })
+    end
+  end
+  return out
+end
+
+local function grade_lens(bufnr, title)
+  for _, l in ipairs(lenses(bufnr)) do
+    if l.title:find(title, 1, true) then
+      return l
+    end
+  end
+  return nil
+end
+
+local function grades_file()
+  local f = vim.fn.getcwd() .. '/.claude-ls/grades.jsonl'
+  return vim.fn.filereadable(f) == 1 and vim.fn.readfile(f) or {}
+end
+
+local function main()
+  vim.cmd('filetype plugin on')
+  require('claude-ls').setup({ cmd = { env('CLAUDE_LS_BIN'), 'serve', '--log', env('CLAUDE_LS_LOG') } })
+  local commands = require('claude-ls.commands')
+
+  step('open')
+  vim.cmd('edit ' .. vim.fn.fnameescape(env('TEST_FILE')))
+  local prompt = vim.api.nvim_get_current_buf()
+  local prompt_win = vim.api.nvim_get_current_win()
+  wait('claude-ls to attach', function()
+    local c = commands.client(prompt)
+    return c ~= nil and c.initialized
+  end)
+
+  -- Runs the test case; returns the buffer of its result document, once
+  -- it holds the reply's mark.
+  local seen = {}
+  local function run()
+    vim.cmd('ClaudeRun test=short')
+    local found
+    wait('the result document with its reply mark', function()
+      for _, b in ipairs(vim.api.nvim_list_bufs()) do
+        local name = vim.api.nvim_buf_get_name(b)
+        if not seen[b] and name:find('/.claude-ls/runs/', 1, true) and vim.api.nvim_buf_is_loaded(b)
+          and text(b):find('<!-- claude-ls reply', 1, true) then
+          found = b
+          return true
+        end
+      end
+      return false
+    end)
+    seen[found] = true
+    return found
+  end
+  step('run twice')
+  local first = run()
+  local second = run()
+  report.second_attached = commands.client(second) ~= nil
+
+  step('result document: the lens')
+  vim.api.nvim_set_current_win(vim.fn.bufwinid(first))
+  report.attached = commands.client(first) ~= nil
+  report.diagnostics = #vim.diagnostic.get(first)
+  local lens
+  wait('the grade lens of the result document', function()
+    lens = grade_lens(first, 'Grade this reply')
+    return lens ~= nil
+  end)
+  report.doc_lens = lens.title
+  report.lens_on_mark = vim.api.nvim_buf_get_lines(first, lens.line, lens.line + 1, false)[1]:find('<!-- claude-ls reply', 1, true) == 1
+
+  -- Runs the lens under the cursor with these answers; waits until the
+  -- questions were asked (0.12 runs the lens asynchronously).
+  local function run_lens(a, questions)
+    answer = a
+    local before = #report.asked
+    vim.lsp.codelens.run()
+    wait('the lens to ask', function()
+      return #report.asked == before + questions
+    end)
+  end
+
+  step('result document: cancel')
+  vim.api.nvim_win_set_cursor(0, { lens.line + 1, 0 })
+  run_lens({ grade = nil }, 1)
+  run_lens({ grade = 3, note = nil }, 2)
+
+  step('result document: grade')
+  run_lens({ grade = 4, note = '  clear, a bit long ' }, 2)
+  wait('the grade recorded', function()
+    return #grades_file() > 0
+  end)
+  wait('the lens to show the grade', function()
+    return grade_lens(first, 'Graded 4/5') ~= nil
+  end)
+  report.doc_lens_after = grade_lens(first, 'Graded 4/5').title
+
+  step('prompt: the test case lens')
+  vim.api.nvim_set_current_win(prompt_win)
+  wait('the grade lens on the test case', function()
+    lens = lenses(prompt)[1]
+    return lens ~= nil
+  end)
+  report.case_line = vim.api.nvim_buf_get_lines(prompt, lens.line, lens.line + 1, false)[1]
+  vim.api.nvim_win_set_cursor(0, { lens.line + 1, 0 })
+  run_lens({ grade = 2, note = '' }, 2)
+  wait('the second grade recorded', function()
+    return #grades_file() > 1
+  end)
+  report.grades = grades_file()
+end
+
+T.finish(report, main)

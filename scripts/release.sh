@@ -6,7 +6,9 @@
 #   scripts/release.sh linux/amd64     # only the ones named (GOOS/GOARCH)
 #
 # VERSION overrides the version stamped into the binary (default: git
-# describe, without a leading "v"); DIST overrides the output folder.
+# describe, without a leading "v"); DIST overrides the output folder. A
+# release version (X.Y.Z, from a tag vX.Y.Z) must be the VS Code
+# extension's version too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +18,14 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 version="${VERSION:-$(git describe --tags --always --dirty 2>/dev/null || echo dev)}"
 version="${version#v}"
+# A release (a plain X.Y.Z) ships the .vsix too: both must say the same.
+if [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]]; then
+  vsix_version="$(sed -n 's/^  "version": "\(.*\)",$/\1/p' editors/vscode/package.json)"
+  if [ "$vsix_version" != "$version" ]; then
+    echo "release.sh: releasing $version, but editors/vscode/package.json says $vsix_version: set its \"version\" to $version first, so the .vsix carries the release's version" >&2
+    exit 1
+  fi
+fi
 dist="${DIST:-dist}"
 mkdir -p "$dist"
 dist="$(cd "$dist" && pwd)"

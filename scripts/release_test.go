@@ -239,3 +239,22 @@ func checkMason(t *testing.T, version string, targets []string, found func(file,
 		}
 	}
 }
+
+// TestReleaseVersionIsTheExtensionVersion: a release (X.Y.Z) whose version
+// is not the VS Code extension's is refused before anything is built, so
+// the archives and the .vsix never carry different versions.
+func TestReleaseVersionIsTheExtensionVersion(t *testing.T) {
+	if _, err := exec.LookPath("bash"); err != nil {
+		t.Skip("needs bash")
+	}
+	dist := t.TempDir()
+	cmd := exec.Command("bash", "release.sh", "linux/amd64")
+	cmd.Env = append(os.Environ(), "DIST="+dist, "VERSION=v999.0.0")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "releasing 999.0.0, but editors/vscode/package.json says ") {
+		t.Errorf("release.sh with a version the extension does not have: %v\n%s", err, out)
+	}
+	if entries, _ := os.ReadDir(dist); len(entries) != 0 {
+		t.Errorf("built %d files before refusing", len(entries))
+	}
+}

@@ -3,7 +3,7 @@
 -- its lens (the grade and a note asked with vim.ui.select and
 -- vim.ui.input, stubbed here as a user answers them), then the prompt's
 -- lens on the test case grades the latest reply. Cancelling either
--- question sends nothing. Run like plugin_check.lua, with:
+-- question sends nothing. Last, a test report gets the lens too. Run like plugin_check.lua, with:
 --
 --   CLAUDE_LS_BIN, CLAUDE_LS_LOG   the server and its log
 --   TEST_FILE                      the prompt, with a test case "short"
@@ -161,6 +161,26 @@ local function main()
     return #grades_file() > 1
   end)
   report.grades = grades_file()
+
+  -- A test report: opened by the server on 0.8 and later, by the user on
+  -- 0.7 (no window/showDocument); its reply has the lens too.
+  step('test report: the lens')
+  commands.execute(prompt, 'claude-ls.runTests', {})
+  local path
+  wait('the test report with its reply mark', function()
+    path = vim.fn.glob(vim.fn.getcwd() .. '/.claude-ls/reports/*.md', false, true)[1]
+    return path ~= nil and table.concat(vim.fn.readfile(path), '\n'):find('<!-- claude-ls reply', 1, true) ~= nil
+  end)
+  if vim.fn.bufwinid(path) == -1 then
+    vim.cmd('split ' .. vim.fn.fnameescape(path))
+  end
+  vim.api.nvim_set_current_win(vim.fn.bufwinid(path))
+  vim.cmd('checktime')
+  local rbuf = vim.fn.bufnr(path)
+  wait('the grade lens of the report', function()
+    return grade_lens(rbuf, 'Grade this reply') ~= nil
+  end)
+  report.report_lenses = #lenses(rbuf)
 end
 
 T.finish(report, main)

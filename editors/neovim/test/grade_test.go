@@ -29,7 +29,7 @@ Explain {{topic}} in one sentence.
 // the lens of the first run's result document asks the grade and a note
 // (vim.ui.select, vim.ui.input) and grades that run, not the latest; the
 // lens on the prompt's test case grades the latest; cancelling sends
-// nothing.
+// nothing. A test report has the lens too.
 func TestNeovimGrade(t *testing.T) { nvimtest.Each(t, testNeovimGrade) }
 
 func testNeovimGrade(t *testing.T, nvim nvimtest.Nvim) {
@@ -73,6 +73,7 @@ func testNeovimGrade(t *testing.T, nvim nvimtest.Nvim) {
 		LensOnMark     bool   `json:"lens_on_mark"`
 		DocLensAfter   string `json:"doc_lens_after"`
 		CaseLine       string `json:"case_line"`
+		ReportLenses   int    `json:"report_lenses"`
 	}
 	run.Report(&r)
 	t.Logf("Neovim %s, took %s", r.Nvim, run.Took.Round(time.Millisecond))
@@ -85,6 +86,9 @@ func testNeovimGrade(t *testing.T, nvim nvimtest.Nvim) {
 	}
 	if !strings.Contains(r.CaseLine, "name: short") {
 		t.Errorf("the prompt's grade lens is on %q, want the test case", r.CaseLine)
+	}
+	if r.ReportLenses != 1 {
+		t.Errorf("the test report has %d grade lenses, want 1 (one reply)", r.ReportLenses)
 	}
 	// Asked: cancel at the grade; grade then cancel at the note; grade and
 	// note; on the prompt, grade and no note.
@@ -109,8 +113,8 @@ func testNeovimGrade(t *testing.T, nvim nvimtest.Nvim) {
 	}
 	grades, err := workbench.ReadGrades(ws)
 	must(t, err)
-	if len(runs) != 2 || len(grades) != 2 {
-		t.Fatalf("%d runs of the test case and grades %+v: want 2 and 2 (the cancelled ones send nothing)", len(runs), grades)
+	if len(runs) != 3 || len(grades) != 2 {
+		t.Fatalf("%d runs of the test case and grades %+v: want 3 (two runs, one test run) and 2 (the cancelled ones send nothing)", len(runs), grades)
 	}
 	want := []struct {
 		grade int

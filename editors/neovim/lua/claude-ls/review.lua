@@ -133,17 +133,23 @@ end
 
 -- Opens the review of one text document edit: the prompt's lines with the
 -- edits applied, in a scratch buffer beside the prompt, both in diff mode.
--- Returns an error message, or nil.
+-- Why the edit no longer fits the buffer (it changed since the server read
+-- it), or nil.
+local function stale(dc)
+  local bufnr = vim.uri_to_bufnr(dc.textDocument.uri)
+  local version, now = dc.textDocument.version, vim.lsp.util.buf_versions[bufnr]
+  if type(version) == 'number' and type(now) == 'number' and now ~= version then
+    return vim.fn.fnamemodify(vim.api.nvim_buf_get_name(bufnr), ':t') .. ' changed meanwhile'
+  end
+  return nil
+end
+
 local function open(client, dc, ann)
   local bufnr = vim.uri_to_bufnr(dc.textDocument.uri)
   if not vim.api.nvim_buf_is_loaded(bufnr) then
     vim.fn.bufload(bufnr)
   end
   local name = vim.api.nvim_buf_get_name(bufnr)
-  local version, now = dc.textDocument.version, vim.lsp.util.buf_versions[bufnr]
-  if type(version) == 'number' and type(now) == 'number' and now ~= version then
-    return vim.fn.fnamemodify(name, ':t') .. ' changed meanwhile'
-  end
   finish(bufnr) -- a review left open on this prompt
   -- Plain edits: the annotation would make Neovim 0.12 ask to confirm again.
   local edits = {}
@@ -201,7 +207,6 @@ local function open(client, dc, ann)
   vim.api.nvim_set_current_win(win)
   ui.notify(what .. '\nIn the diff: ]c next change, do take it (dp from the suggestion), '
     .. ':ClaudeAccept take all, :ClaudeReject or close the window to discard the rest.')
-  return nil
 end
 
 -- workspace/applyEdit for the claude-ls client. Neovim cannot hold the
@@ -219,8 +224,14 @@ function M.on_apply_edit(err, params, ctx, config)
     return { applied = false, failureReason = 'the client stopped' }
   end
   for _, dc in ipairs(edit.documentChanges) do
+    local why = stale(dc)
+    if why then
+      return { applied = false, failureReason = why }
+    end
+  end
+  for _, dc in ipairs(edit.documentChanges) do
     local ok, msg = pcall(open, client, dc, ann)
-    if not ok or msg then
+    if not ok then
       return { applied = false, failureReason = tostring(msg) }
     end
   end

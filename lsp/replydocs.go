@@ -53,14 +53,7 @@ func (s *Server) changeReply(r *replyDoc, changes []protocol.TextDocumentContent
 	enc := s.positionEncoding()
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, change := range changes {
-		switch c := change.(type) {
-		case *protocol.TextDocumentContentChangeWholeDocument:
-			r.text = []byte(c.Text)
-		case *protocol.TextDocumentContentChangePartial:
-			r.text = applyEdit(r.text, c.Range, c.Text, enc)
-		}
-	}
+	r.text = applyChanges(r.text, changes, enc) // textsync.go
 }
 
 // emptySnapshot answers the prompt features for a reply document: nothing.

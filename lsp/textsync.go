@@ -46,8 +46,13 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 	d.mu.Lock()
 	text := d.text
 	d.mu.Unlock()
-	enc := s.positionEncoding()
-	for _, change := range params.ContentChanges {
+	d.update(params.TextDocument.Version, applyChanges(text, params.ContentChanges, s.positionEncoding()))
+	return nil
+}
+
+// applyChanges applies a didChange's changes in order.
+func applyChanges(text []byte, changes []protocol.TextDocumentContentChangeEvent, enc promptfile.Encoding) []byte {
+	for _, change := range changes {
 		switch c := change.(type) {
 		case *protocol.TextDocumentContentChangeWholeDocument:
 			text = []byte(c.Text)
@@ -55,8 +60,7 @@ func (s *Server) DidChange(ctx context.Context, params *protocol.DidChangeTextDo
 			text = applyEdit(text, c.Range, c.Text, enc)
 		}
 	}
-	d.update(params.TextDocument.Version, text)
-	return nil
+	return text
 }
 
 // applyEdit replaces a range of text. Ranges past the end are clamped and a

@@ -80,12 +80,16 @@ function M.is_reply_document(path)
   return path:match('/%.claude%-ls/runs/[^/]+%.md$') ~= nil or path:match('/%.claude%-ls/reports/[^/]+%.md$') ~= nil
 end
 
+-- Whether client c serves the workspace of the reply document at path.
+local function serves(c, path)
+  local root = c.config and c.config.root_dir
+  return root ~= nil and vim.fn.fnamemodify(root, ':p'):gsub('/$', '') == vim.fn.fnamemodify(path, ':h:h:h')
+end
+
 -- The running client (named name) whose root holds path.
 local function client_for(path, name)
-  local root_of = vim.fn.fnamemodify(path, ':h:h:h')
   for _, c in ipairs(compat.all_clients()) do
-    local root = c.config and c.config.root_dir
-    if c.name == name and root and vim.fn.fnamemodify(root, ':p'):gsub('/$', '') == root_of and not compat.is_stopped(c) then
+    if c.name == name and serves(c, path) and not compat.is_stopped(c) then
       return c
     end
   end
@@ -101,6 +105,17 @@ function M.attach(bufnr, name)
   local c = client_for(path, name)
   if c then
     vim.lsp.buf_attach_client(bufnr, c.id)
+  end
+end
+
+-- Attaches client to the reply documents of its workspace read before it
+-- started.
+function M.attach_loaded(client)
+  for _, b in ipairs(vim.api.nvim_list_bufs()) do
+    local path = vim.fn.fnamemodify(vim.api.nvim_buf_get_name(b), ':p')
+    if vim.api.nvim_buf_is_loaded(b) and M.is_reply_document(path) and serves(client, path) then
+      vim.lsp.buf_attach_client(b, client.id)
+    end
   end
 end
 

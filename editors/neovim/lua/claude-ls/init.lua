@@ -113,6 +113,9 @@ function M.on_attach(client, bufnr)
   local o = M.options
   grade.watch(M.name)
   local reply_doc = grade.is_reply_document(vim.api.nvim_buf_get_name(bufnr))
+  if not reply_doc then
+    grade.attach_loaded(client)
+  end
   local group = vim.api.nvim_create_augroup('claude-ls.buffer.' .. bufnr, { clear = true })
   local refresh = {} -- what to refresh, debounced, when the buffer changes or is entered
   if o.inlay_hints and not reply_doc then

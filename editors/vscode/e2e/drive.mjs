@@ -6,7 +6,8 @@
 // Inputs (environment): URL (code-server, with ?folder=), PROMPT (the file
 // name to open), REPLY (the fake API's reply text), REPORT (the JSON to
 // write), SHOT (a screenshot with the Problems panel open, for docs/images/vscode.png),
-// NODE_MODULES (where puppeteer-core is), CHROMIUM.
+// NODE_MODULES (where puppeteer-core is), CHROMIUM, GRADE_NOTE (the note
+// typed when grading the reply 4/5).
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -20,9 +21,10 @@ const puppeteer = require('puppeteer-core');
 
 const WAIT = 30_000;
 const report = { steps: [], timeouts: [], console: [] };
+const started = Date.now();
 const step = (name) => {
   report.steps.push(name);
-  console.log(`step: ${name}`);
+  console.log(`step: ${name} (at ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 };
 
 // Waits for fn (run in the page) to return a truthy value; null after ms.
@@ -214,6 +216,50 @@ try {
     const items = [...document.querySelectorAll('.statusbar-item')].map((i) => i.textContent.trim());
     return items.find((t) => /end_turn/.test(t)) || null;
   });
+
+  step('grade');
+  // The reply's grade lens, at the mark the run wrote below the reply: File:
+  // Revert File reads the finished file (see above), ctrl+end shows its end.
+  await palette(page, 'File: Revert File');
+  await page.keyboard.down('Control');
+  await page.keyboard.press('End');
+  await page.keyboard.up('Control');
+  const lensAt = await until(page, 'the grade lens in the result document', () => {
+    const a = [...document.querySelectorAll('.editor-instance .codelens-decoration a')].find((l) => l.textContent.includes('Grade this reply'));
+    const r = a && a.getBoundingClientRect();
+    return r && r.width > 0 ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+  });
+  if (lensAt) {
+    await page.mouse.click(lensAt.x, lensAt.y);
+    // The extension asks the grade (a pick of 5 to 1), then a note.
+    report.gradePicks = await until(page, 'the grade pick', () => {
+      const rows = [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => r.textContent);
+      return rows.length === 5 && rows[0].includes('excellent') ? rows : null;
+    });
+    await page.keyboard.type('4', { delay: 5 });
+    await until(page, '4 picked', () => {
+      const rows = [...document.querySelectorAll('.quick-input-list .monaco-list-row')].map((r) => r.textContent);
+      return rows.length === 1 && rows[0].includes('good');
+    });
+    await page.keyboard.press('Enter');
+    await until(page, 'the note box', () => {
+      const w = document.querySelector('.quick-input-widget');
+      return !!(w && w.style.display !== 'none' && w.textContent.includes('4/5') && w.querySelector('input')?.value === '');
+    });
+    const note = env('GRADE_NOTE');
+    await page.keyboard.type(note, { delay: 5 });
+    await until(page, 'the note typed', quickInput, note, 5_000);
+    await page.keyboard.press('Enter');
+    report.graded = await until(page, '"Graded 4/5" in the status bar', () => {
+      const items = [...document.querySelectorAll('.statusbar-item')].map((i) => i.textContent.trim());
+      return items.find((t) => t.includes('Graded 4/5')) || null;
+    });
+    // The server refreshes the lenses: this one now shows the grade.
+    report.gradeLens = await until(page, 'the lens to show the grade', () => {
+      const t = [...document.querySelectorAll('.editor-instance .codelens-decoration')].map((d) => d.textContent.replace(/\u00a0/g, ' ')).join(' | ');
+      return /Graded 4\/5/.test(t) ? t : null;
+    });
+  }
 
   step('export');
   await palette(page, 'View: Open Previous Editor');

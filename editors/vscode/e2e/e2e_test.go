@@ -42,6 +42,9 @@ user:
 Explain tides to a ten-year-old.
 `
 
+// gradeNote is typed as the note when the reply is graded 4/5.
+const gradeNote = "clear, but the Sun's part is missing"
+
 // fakeKey must reach the server (the run needs it) and nothing else.
 const fakeKey = "sk-ant-api03-vscode-e2e-test-key-0123456789"
 
@@ -69,6 +72,9 @@ type report struct {
 		Tab  string `json:"tab"`
 		Text string `json:"text"`
 	} `json:"exported"`
+	GradePicks      []string `json:"gradePicks"`
+	Graded          string   `json:"graded"`
+	GradeLens       string   `json:"gradeLens"`
 	ExportLanguages []string `json:"exportLanguages"`
 	Tabs            []string `json:"tabs"`
 	Output          string   `json:"output"`
@@ -171,6 +177,7 @@ func TestVSCode(t *testing.T) {
 		"SHOT="+shot,
 		"NODE_MODULES="+tools.nodeModules,
 		"CHROMIUM="+chromium,
+		"GRADE_NOTE="+gradeNote,
 	)
 	driveOut, err := runBounded(drive, 6*time.Minute+30*time.Second)
 	var r report
@@ -246,6 +253,15 @@ func TestVSCode(t *testing.T) {
 	} else if b, _ := os.ReadFile(results[0]); !strings.Contains(string(b), api.Reply) {
 		fail("the result file lacks the reply:\n%s", b)
 	}
+	// The result document's grade lens: picked 4, the note typed; the grade
+	// names the run's record.
+	if len(r.GradePicks) != 5 {
+		fail("the grade pick offered %q, want 5 to 1", r.GradePicks)
+	}
+	if !strings.Contains(r.Graded, "Graded 4/5") || !strings.Contains(r.GradeLens, "Graded 4/5") {
+		fail("after grading: status bar %q, lens %q", r.Graded, r.GradeLens)
+	}
+	checkGrade(t, ws, fail)
 	if last := api.Last("/v1/messages"); last == nil || !bytes.Contains(last.Body, []byte("Explain tides")) {
 		fail("the fake API got no run of the prompt")
 	} else if last.Header.Get("X-Api-Key") != fakeKey && last.Header.Get("Authorization") != "Bearer "+fakeKey {
@@ -264,6 +280,39 @@ func TestVSCode(t *testing.T) {
 	}
 	if strings.Contains(string(raw), fakeKey) {
 		fail("the API key shows in VS Code")
+	}
+}
+
+// checkGrade finds in .claude-ls/grades.jsonl the grade 4 with gradeNote of
+// the prompt's run, as runs.jsonl recorded it.
+func checkGrade(t *testing.T, ws string, fail func(string, ...any)) {
+	t.Helper()
+	var run struct {
+		Time time.Time `json:"time"`
+	}
+	runs, _ := os.ReadFile(filepath.Join(ws, ".claude-ls", "runs.jsonl"))
+	if lines := strings.Split(strings.TrimSpace(string(runs)), "\n"); len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &run) != nil {
+		fail("runs.jsonl holds %d lines, want the one run:\n%s", len(lines), runs)
+		return
+	}
+	raw, err := os.ReadFile(filepath.Join(ws, ".claude-ls", "grades.jsonl"))
+	if err != nil {
+		fail("no grades: %v", err)
+		return
+	}
+	var g struct {
+		RunTime time.Time `json:"run_time"`
+		Prompt  string    `json:"prompt"`
+		Model   string    `json:"model"`
+		Grade   int       `json:"grade"`
+		Note    string    `json:"note"`
+	}
+	if lines := strings.Split(strings.TrimSpace(string(raw)), "\n"); len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &g) != nil {
+		fail("grades.jsonl holds %d lines, want one grade:\n%s", len(lines), raw)
+		return
+	}
+	if g.Prompt != "tides.prompt" || g.Model != "claude-sonnet-4-6" || !g.RunTime.Equal(run.Time) || g.Grade != 4 || g.Note != gradeNote {
+		fail("the grade %+v, want 4 with the note %q for tides.prompt on claude-sonnet-4-6 run at %s", g, gradeNote, run.Time)
 	}
 }
 

@@ -1,26 +1,20 @@
--- Grades replies from Neovim for grade_test.go: a test case is run twice
--- (:ClaudeRun test=short), the first run's result document is graded with
+-- Grades replies from Neovim for grade_test.go: a result document read
+-- before the server started is attached once a prompt opens; a test case
+-- is run twice (:ClaudeRun test=short), the first run's result document is graded with
 -- its lens (the grade and a note asked with vim.ui.select and
 -- vim.ui.input, stubbed here as a user answers them), then the prompt's
 -- lens on the test case grades the latest reply. Cancelling either
--- question sends nothing. Last, a test report gets the lens too. Run like plugin_check.lua, with:
+-- question sends nothing. Last, a test report gets the lens too. Run like
+-- plugin_check.lua, with:
 --
---   CLAUDE_LS_BIN, CLAUDE_LS_LOG   the server and its log
---   TEST_FILE                      the prompt, with a test case "short"
---   NVIMTEST_LUA, NVIMTEST_REPORT  the shared helpers, the report
+--   CLAUDE_LS_BIN, CLAUDE_LS_LOG      the server and its log
+--   TEST_FILE                         the prompt, with a test case "short"
+--   CHECKSCRIPT_LUA, NVIMTEST_REPORT  the shared helpers, the report
 
-local T = dofile(assert(os.getenv('NVIMTEST_LUA'), 'NVIMTEST_LUA is not set'))
-local env, wait = T.env, T.wait
+local C = dofile(assert(os.getenv('CHECKSCRIPT_LUA'), 'CHECKSCRIPT_LUA is not set'))
+local wait, step, text, report = C.wait, C.step, C.text, C.report
 
-local report = { nvim = T.version(), notes = {}, steps = {}, asked = {} }
-
-vim.notify = function(msg, level)
-  table.insert(report.notes, { msg = tostring(msg), level = level or vim.log.levels.INFO })
-end
-
-local function step(name)
-  table.insert(report.steps, name)
-end
+report.asked = {}
 
 -- The user's answers: the index chosen in vim.ui.select (nil: Esc) and the
 -- note typed in vim.ui.input (nil: Esc). Each question asked is recorded.
@@ -33,10 +27,6 @@ end
 vim.ui.input = function(opts, on_confirm)
   table.insert(report.asked, { prompt = opts.prompt })
   on_confirm(answer.note)
-end
-
-local function text(bufnr)
-  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
 end
 
 -- The code lenses of a buffer: 0.12 returns {client_id, lens} items.
@@ -72,18 +62,22 @@ local function grades_file()
 end
 
 local function main()
-  vim.cmd('filetype plugin on')
-  require('claude-ls').setup({ cmd = { env('CLAUDE_LS_BIN'), 'serve', '--log', env('CLAUDE_LS_LOG') } })
   local commands = require('claude-ls.commands')
-
-  step('open')
-  vim.cmd('edit ' .. vim.fn.fnameescape(env('TEST_FILE')))
-  local prompt = vim.api.nvim_get_current_buf()
-  local prompt_win = vim.api.nvim_get_current_win()
-  wait('claude-ls to attach', function()
-    local c = commands.client(prompt)
-    return c ~= nil and c.initialized
-  end)
+  -- A result document read before the server started (a run of an
+  -- earlier session): attached once the server attaches to the prompt.
+  C.setup()
+  local earlier = vim.fn.getcwd() .. '/.claude-ls/runs/earlier.md'
+  vim.fn.mkdir(vim.fn.fnamemodify(earlier, ':h'), 'p')
+  vim.fn.writefile({ '# An earlier run' }, earlier)
+  vim.cmd('split ' .. vim.fn.fnameescape(earlier))
+  local earlier_buf = vim.api.nvim_get_current_buf()
+  vim.cmd('wincmd p')
+  report.earlier_attached_before = commands.client(earlier_buf) ~= nil
+  local prompt, prompt_win = C.open_prompt()
+  vim.wait(2000, function()
+    return commands.client(earlier_buf) ~= nil
+  end, 10)
+  report.earlier_attached = commands.client(earlier_buf) ~= nil
 
   -- Runs the test case; returns the buffer of its result document, once
   -- it holds the reply's mark.
@@ -183,4 +177,4 @@ local function main()
   report.report_lenses = #lenses(rbuf)
 end
 
-T.finish(report, main)
+C.finish(main)

@@ -1,7 +1,6 @@
 package plugintest
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,43 +28,23 @@ Explain {{topic}} in one sentence.
 // the lens of the first run's result document asks the grade and a note
 // (vim.ui.select, vim.ui.input) and grades that run, not the latest; the
 // lens on the prompt's test case grades the latest; cancelling sends
-// nothing. A test report has the lens too.
+// nothing. A test report has the lens too, and a result document read
+// before the server started is attached once it attaches to the prompt.
 func TestNeovimGrade(t *testing.T) { nvimtest.Each(t, testNeovimGrade) }
 
 func testNeovimGrade(t *testing.T, nvim nvimtest.Nvim) {
-	pluginDir, err := filepath.Abs("..")
-	must(t, err)
-	tmp, _ := filepath.EvalSymlinks(t.TempDir())
-	bin := nvimtest.Build(t)
 	api := fakeapi.New()
 	defer api.Close()
-
-	ws := filepath.Join(tmp, "ws")
-	must(t, os.MkdirAll(filepath.Join(ws, ".git"), 0o755))
-	file := filepath.Join(ws, "tides.prompt")
-	must(t, os.WriteFile(file, []byte(gradePrompt), 0o644))
-	serverLog := filepath.Join(tmp, "claude-ls.log")
-
-	run := nvimtest.Run(t, nvimtest.Options{
-		Nvim:   nvim.Path,
-		Script: filepath.Join(pluginDir, "test", "grade_check.lua"),
-		Args:   []string{"--cmd", "set rtp^=" + pluginDir},
-		Dir:    ws,
-		Env: []string{
-			"CLAUDE_LS_BIN=" + bin,
-			"CLAUDE_LS_LOG=" + serverLog,
-			"TEST_FILE=" + file,
-			"ANTHROPIC_API_KEY=" + fakeKey,
-			"ANTHROPIC_BASE_URL=" + api.URL,
-		},
-		Logs: []nvimtest.Log{{Name: "claude-ls log", Path: serverLog}},
-	})
+	ws := newWorkspace(t, map[string]string{"tides.prompt": gradePrompt})
+	run := runCheck(t, nvim, api, ws, "grade_check.lua", "TEST_FILE="+filepath.Join(ws, "tides.prompt"))
 	var r struct {
 		Nvim  string `json:"nvim"`
 		Asked []struct {
 			Prompt string   `json:"prompt"`
 			Items  []string `json:"items"`
 		} `json:"asked"`
+		EarlierBefore  bool   `json:"earlier_attached_before"`
+		Earlier        bool   `json:"earlier_attached"`
 		Attached       bool   `json:"attached"`
 		SecondAttached bool   `json:"second_attached"`
 		Diagnostics    int    `json:"diagnostics"`
@@ -78,6 +57,9 @@ func testNeovimGrade(t *testing.T, nvim nvimtest.Nvim) {
 	run.Report(&r)
 	t.Logf("Neovim %s, took %s", r.Nvim, run.Took.Round(time.Millisecond))
 
+	if r.EarlierBefore || !r.Earlier {
+		t.Errorf("a result document read before the server started: attached before %v, once the prompt attached %v; want false, true", r.EarlierBefore, r.Earlier)
+	}
 	if !r.Attached || !r.SecondAttached || r.Diagnostics != 0 {
 		t.Errorf("result documents: attached %v and %v, %d diagnostics; want the server attached, no diagnostics", r.Attached, r.SecondAttached, r.Diagnostics)
 	}

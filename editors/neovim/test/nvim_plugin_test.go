@@ -138,52 +138,28 @@ type diagnostic struct {
 func TestNeovimPlugin(t *testing.T) { nvimtest.Each(t, testNeovimPlugin) }
 
 func testNeovimPlugin(t *testing.T, nvim nvimtest.Nvim) {
-	pluginDir, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	script := filepath.Join(pluginDir, "test", "plugin_check.lua")
-	tmp, _ := filepath.EvalSymlinks(t.TempDir())
-	bin := nvimtest.Build(t)
-
 	api := fakeapi.New()
 	defer api.Close()
-
-	ws := filepath.Join(tmp, "ws")
-	must(t, os.MkdirAll(filepath.Join(ws, ".git"), 0o755))
-	file := filepath.Join(ws, "tides.prompt")
-	file2 := filepath.Join(ws, "sky.prompt")
-	must(t, os.WriteFile(file, []byte(prompt), 0o644))
-	must(t, os.WriteFile(file2, []byte(prompt2), 0o644))
-	must(t, os.WriteFile(filepath.Join(ws, "notes.md"), []byte("The Moon pulls the oceans.\n"), 0o644))
-	must(t, os.WriteFile(filepath.Join(ws, ".claude-ls.yaml"), []byte("default_max_tokens: 512\n"), 0o644))
+	ws := newWorkspace(t, map[string]string{
+		"tides.prompt":    prompt,
+		"sky.prompt":      prompt2,
+		"notes.md":        "The Moon pulls the oceans.\n",
+		".claude-ls.yaml": "default_max_tokens: 512\n",
+	})
 	// The help file is tagged in a copy, so the test writes nothing into the tree.
-	docRoot := filepath.Join(tmp, "docroot")
+	docRoot := filepath.Join(t.TempDir(), "docroot")
 	must(t, os.MkdirAll(filepath.Join(docRoot, "doc"), 0o755))
-	help, err := os.ReadFile(filepath.Join(pluginDir, "doc", "claude-ls.txt"))
+	help, err := os.ReadFile(filepath.Join("..", "doc", "claude-ls.txt"))
 	must(t, err)
 	must(t, os.WriteFile(filepath.Join(docRoot, "doc", "claude-ls.txt"), help, 0o644))
-	serverLog := filepath.Join(tmp, "claude-ls.log")
 
-	run := nvimtest.Run(t, nvimtest.Options{
-		Nvim:    nvim.Path,
-		Script:  script,
-		Args:    []string{"--cmd", "set rtp^=" + pluginDir},
-		Dir:     ws,
-		Timeout: timeout,
-		Env: []string{
-			"CLAUDE_LS_BIN=" + bin,
-			"CLAUDE_LS_LOG=" + serverLog,
-			"TEST_FILE=" + file,
-			"TEST_FILE2=" + file2,
-			"TEST_FIX=" + typo + "=>" + model,
-			"TEST_MODEL=" + model,
-			"TEST_DOC=" + docRoot,
-			"ANTHROPIC_API_KEY=" + fakeKey,
-			"ANTHROPIC_BASE_URL=" + api.URL,
-		},
-		Logs: []nvimtest.Log{{Name: "claude-ls log", Path: serverLog}},
-	})
+	run := runCheck(t, nvim, api, ws, "plugin_check.lua",
+		"TEST_FILE="+filepath.Join(ws, "tides.prompt"),
+		"TEST_FILE2="+filepath.Join(ws, "sky.prompt"),
+		"TEST_FIX="+typo+"=>"+model,
+		"TEST_MODEL="+model,
+		"TEST_DOC="+docRoot,
+	)
 	var r report
 	run.Report(&r)
 	// Neovim warns of a deprecated API the plugin uses (vim.deprecate).
@@ -337,7 +313,7 @@ func testNeovimPlugin(t *testing.T, nvim nvimtest.Nvim) {
 	if strings.Contains(r.Health, fakeKey) || strings.Contains(r.Health, fakeKey[len(fakeKey)-10:]) {
 		t.Errorf(":checkhealth shows the API key:\n%s", r.Health)
 	}
-	if !containsAll(r.Health, "claude-ls 0", "found on the configured path: "+bin, "ANTHROPIC_API_KEY is set in the environment (not shown)",
+	if !containsAll(r.Health, "claude-ls 0", "found on the configured path: "+nvimtest.Build(t), "ANTHROPIC_API_KEY is set in the environment (not shown)",
 		".claude-ls.yaml is valid", "attached to") {
 		t.Errorf(":checkhealth claude-ls:\n%s", r.Health)
 	}

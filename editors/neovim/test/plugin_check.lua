@@ -11,7 +11,7 @@
 --   TEST_FIX        "old=>new": the edit that fixes the prompt's typo
 --   TEST_MODEL      the model id to hover on (after the fix)
 --   TEST_DOC        a folder holding a copy of doc/claude-ls.txt in doc/
---   NVIMTEST_LUA    internal/nvimtest/nvimtest.lua, the shared helpers
+--   CHECKSCRIPT_LUA checkscript.lua, the shared helpers
 --   NVIMTEST_REPORT where to write the report (JSON)
 --
 -- It records what the editor shows: filetype, options, folds, syntax groups
@@ -20,33 +20,9 @@
 -- :ClaudeExport and :checkhealth claude-ls. The Go test asserts on it. Every
 -- wait has a deadline; any error lands in the report's "error" field.
 
-local T = dofile(assert(os.getenv('NVIMTEST_LUA'), 'NVIMTEST_LUA is not set'))
-local env, wait, find, diagnostics = T.env, T.wait, T.find, T.diagnostics
-
-local report = {
-  nvim = T.version(),
-  notes = {},
-  steps = {},
-}
-
--- Every vim.notify, recorded (the plugin reports through it).
-vim.notify = function(msg, level)
-  table.insert(report.notes, { msg = tostring(msg), level = level or vim.log.levels.INFO })
-end
-
-local function step(name)
-  table.insert(report.steps, name)
-end
-
--- The first note (after index from) whose text contains s.
-local function note_with(s, from)
-  for i = (from or 1), #report.notes do
-    if report.notes[i].msg:find(s, 1, true) then
-      return report.notes[i], i
-    end
-  end
-  return nil
-end
+local C = dofile(assert(os.getenv('CHECKSCRIPT_LUA'), 'CHECKSCRIPT_LUA is not set'))
+local env, wait, find, diagnostics = C.env, C.wait, C.find, C.diagnostics
+local step, note_with, buffer_text, report = C.step, C.note_with, C.text, C.report
 
 local function has_code(list, code)
   for _, d in ipairs(list) do
@@ -104,13 +80,7 @@ local function hints(bufnr)
   return out, 'virtual text'
 end
 
-local function buffer_text(bufnr)
-  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n')
-end
-
 local function main()
-  local bin = env('CLAUDE_LS_BIN')
-  local log = env('CLAUDE_LS_LOG')
   local file = env('TEST_FILE')
   local file2 = env('TEST_FILE2')
   local fix_old, fix_new = env('TEST_FIX'):match('^(.-)=>(.*)$')
@@ -120,7 +90,7 @@ local function main()
   vim.cmd('syntax on')
   local plugin = require('claude-ls')
   plugin.setup({
-    cmd = { bin, 'serve', '--log', log },
+    cmd = C.server_cmd(),
     settings = { defaultModel = 'claude-haiku-4-5', logLevel = 'debug' },
   })
   report.api = vim.lsp.start and 'vim.lsp.start' or 'vim.lsp.start_client'
@@ -235,7 +205,7 @@ local function main()
   step('hover')
   local hl, hc = find(buf, model, 2)
   local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = hl - 1, character = hc - 1 } }
-  local results = vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, T.WAIT)
+  local results = vim.lsp.buf_request_sync(buf, 'textDocument/hover', params, C.WAIT)
   local r = results and results[client.id]
   if r and r.result and r.result.contents then
     report.hover = table.concat(vim.lsp.util.convert_input_to_markdown_lines(r.result.contents), '\n')
@@ -262,9 +232,9 @@ local function main()
   local mark = #report.notes
   vim.cmd('ClaudeCount')
   wait('the exact count message', function()
-    return note_with('(exact)', mark + 1) ~= nil
+    return note_with('(exact)', mark) ~= nil
   end)
-  report.count_note = note_with('(exact)', mark + 1).msg
+  report.count_note = note_with('(exact)', mark)
   wait('the exact count in the code lens', function()
     for _, t in ipairs(lens_titles(buf)) do
       if t:find('(exact)', 1, true) then
@@ -298,11 +268,7 @@ local function main()
     result_visible = vim.fn.bufwinid(result_buf) ~= -1,
     focus_kept = vim.api.nvim_get_current_buf() == buf,
   }
-  local notes = {}
-  for i = mark + 1, #report.notes do
-    table.insert(notes, report.notes[i].msg)
-  end
-  report.run.notes = notes
+  report.run.notes = C.notes_since(mark)
 
   -- :ClaudeRunAppend: the reply appended to the prompt as an assistant block.
   step(':ClaudeRunAppend')
@@ -332,11 +298,10 @@ local function main()
   local before = vim.api.nvim_get_current_buf()
   vim.cmd('ClaudeExport python')
   wait('the exported program or an error', function()
-    return vim.api.nvim_get_current_buf() ~= before or note_with('claude-ls.export', mark + 1) ~= nil
+    return vim.api.nvim_get_current_buf() ~= before or note_with('claude-ls.export', mark) ~= nil
   end)
-  local err_note = note_with('claude-ls.export', mark + 1)
   report.export = {
-    error = err_note and err_note.msg or nil,
+    error = note_with('claude-ls.export', mark),
     name = vim.api.nvim_buf_get_name(0),
     filetype = vim.bo.filetype,
     text = buffer_text(0),
@@ -385,4 +350,4 @@ local function main()
   report.stopped = exited
 end
 
-T.finish(report, main)
+C.finish(main)

@@ -2,55 +2,21 @@
 -- improver's edit needs confirmation, so the plugin shows it as a diff
 -- split instead of applying it. Run like plugin_check.lua, with:
 --
---   CLAUDE_LS_BIN, CLAUDE_LS_LOG   the server and its log
---   TEST_FILE                      the prompt
---   NVIMTEST_LUA, NVIMTEST_REPORT  the shared helpers, the report
+--   CLAUDE_LS_BIN, CLAUDE_LS_LOG      the server and its log
+--   TEST_FILE                         the prompt
+--   CHECKSCRIPT_LUA, NVIMTEST_REPORT  the shared helpers, the report
 --
 -- The fake API answers five requests in order: three improvements (taken
 -- in part then whole; rejected; closed), a slow one the user types during
 -- (refused), and generated test cases (applied at once, no review).
 
-local T = dofile(assert(os.getenv('NVIMTEST_LUA'), 'NVIMTEST_LUA is not set'))
-local env, wait = T.env, T.wait
-
-local report = { nvim = T.version(), notes = {}, steps = {} }
-
-vim.notify = function(msg, level)
-  table.insert(report.notes, { msg = tostring(msg), level = level or vim.log.levels.INFO })
-end
-
-local function step(name)
-  table.insert(report.steps, name)
-end
-
-local function text(bufnr)
-  return table.concat(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false), '\n') .. '\n'
-end
-
-local function note_with(s, from)
-  for i = from + 1, #report.notes do
-    if report.notes[i].msg:find(s, 1, true) then
-      return report.notes[i].msg
-    end
-  end
-  return nil
-end
+local C = dofile(assert(os.getenv('CHECKSCRIPT_LUA'), 'CHECKSCRIPT_LUA is not set'))
+local wait, step, text, note_with, report = C.wait, C.step, C.text, C.note_with, C.report
 
 local function main()
-  vim.cmd('filetype plugin on')
-  vim.cmd('syntax on')
-  require('claude-ls').setup({ cmd = { env('CLAUDE_LS_BIN'), 'serve', '--log', env('CLAUDE_LS_LOG') } })
   local commands = require('claude-ls.commands')
   local review = require('claude-ls.review')
-
-  step('open')
-  vim.cmd('edit ' .. vim.fn.fnameescape(env('TEST_FILE')))
-  local buf = vim.api.nvim_get_current_buf()
-  local win = vim.api.nvim_get_current_win()
-  wait('claude-ls to attach', function()
-    local c = commands.client(buf)
-    return c ~= nil and c.initialized
-  end)
+  local buf, win = C.open_prompt()
   report.original = text(buf)
 
   -- Asks for an improvement, as the code action does; waits for the review.
@@ -147,4 +113,4 @@ local function main()
   report.generated = { text = text(buf), review = review.open_reviews()[buf] ~= nil }
 end
 
-T.finish(report, main)
+C.finish(main)

@@ -1,7 +1,6 @@
 package plugintest
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -30,10 +29,6 @@ const (
 func TestNeovimImproveReview(t *testing.T) { nvimtest.Each(t, testNeovimImproveReview) }
 
 func testNeovimImproveReview(t *testing.T, nvim nvimtest.Nvim) {
-	pluginDir, err := filepath.Abs("..")
-	must(t, err)
-	tmp, _ := filepath.EvalSymlinks(t.TempDir())
-	bin := nvimtest.Build(t)
 	api := fakeapi.New()
 	defer api.Close()
 	better := fakeapi.Response{Text: "<prompt_file>\n" + reviewBetter + "</prompt_file>"}
@@ -41,27 +36,8 @@ func testNeovimImproveReview(t *testing.T, nvim nvimtest.Nvim) {
 	slow.Delay = 100 * time.Millisecond // per word: the user types meanwhile
 	api.Push("/v1/messages", better, better, better, slow,
 		fakeapi.Response{Text: `{"cases":[{"name":"rain","topic":"rain"}]}`})
-
-	ws := filepath.Join(tmp, "ws")
-	must(t, os.MkdirAll(filepath.Join(ws, ".git"), 0o755))
-	file := filepath.Join(ws, "tides.prompt")
-	must(t, os.WriteFile(file, []byte(reviewPrompt), 0o644))
-	serverLog := filepath.Join(tmp, "claude-ls.log")
-
-	run := nvimtest.Run(t, nvimtest.Options{
-		Nvim:   nvim.Path,
-		Script: filepath.Join(pluginDir, "test", "review_check.lua"),
-		Args:   []string{"--cmd", "set rtp^=" + pluginDir},
-		Dir:    ws,
-		Env: []string{
-			"CLAUDE_LS_BIN=" + bin,
-			"CLAUDE_LS_LOG=" + serverLog,
-			"TEST_FILE=" + file,
-			"ANTHROPIC_API_KEY=" + fakeKey,
-			"ANTHROPIC_BASE_URL=" + api.URL,
-		},
-		Logs: []nvimtest.Log{{Name: "claude-ls log", Path: serverLog}},
-	})
+	ws := newWorkspace(t, map[string]string{"tides.prompt": reviewPrompt})
+	run := runCheck(t, nvim, api, ws, "review_check.lua", "TEST_FILE="+filepath.Join(ws, "tides.prompt"))
 	type ended struct {
 		Text        string `json:"text"`
 		ScratchGone bool   `json:"scratch_gone"`

@@ -1,6 +1,7 @@
 -- The server's commands (workspace/executeCommand) and the Ex commands on
 -- prompt buffers that call them: :ClaudeRun, :ClaudeRunAppend, :ClaudeCount,
--- :ClaudeExport, :ClaudeUsage, :ClaudeSummary.
+-- :ClaudeExport, :ClaudeUsage, :ClaudeSummary, and the Workbench helpers
+-- :ClaudeImprove, :ClaudeGenerateTests, :ClaudeCompare.
 local compat = require('claude-ls.compat')
 local ui = require('claude-ls.ui')
 local grade = require('claude-ls.grade')
@@ -13,6 +14,9 @@ M.COUNT_EXACT = 'claude-ls.countExact'
 M.EXPORT = 'claude-ls.export'
 M.SUMMARY = 'claude-ls.summary'
 M.USAGE = 'claude-ls.usage'
+M.IMPROVE = 'claude-ls.improve'
+M.GENERATE_TESTS = 'claude-ls.generateTests'
+M.COMPARE = 'claude-ls.compare'
 
 -- The export languages the server announced (initialize's
 -- capabilities.experimental.exportLanguages, from workbench's one table):
@@ -115,6 +119,63 @@ function M.run(bufnr, opts)
       ui.track_run(token, result.resultFile)
     end
   end, token)
+end
+
+-- The Workbench helpers answer {started, token} at once and report through
+-- $/progress (ui.on_progress shows it, as for runs); what they produce
+-- comes as the server's own requests: the improved prompt as an edit to
+-- review (review.lua), the test cases as an edit, the compare report
+-- through window/showDocument.
+local function helper(bufnr, command, arg)
+  return M.execute(bufnr, command, arg, nil, ui.new_token())
+end
+
+-- Asks a model to rewrite the prompt, towards goal if given ('' or nil:
+-- none).
+function M.improve(bufnr, goal)
+  goal = goal and vim.trim(goal) or ''
+  return helper(bufnr, M.IMPROVE, { goal = goal ~= '' and goal or nil })
+end
+
+-- The number of test cases :ClaudeGenerateTests was given: nil for none
+-- (the server's default), else a whole number from 1; an error otherwise.
+function M.parse_count(s)
+  s = vim.trim(s or '')
+  if s == '' then
+    return nil
+  end
+  local n = s:match('^%d+$') and tonumber(s)
+  if not n or n < 1 then
+    error('the number of test cases is a whole number from 1, not ' .. s, 0)
+  end
+  return n
+end
+
+-- Asks a model for n new test cases (nil: the server's default), appended
+-- to tests:.
+function M.generate_tests(bufnr, n)
+  return helper(bufnr, M.GENERATE_TESTS, { n = n })
+end
+
+-- Runs the test cases on the buffer and on git revision rev (nil: HEAD) and
+-- opens the report.
+function M.compare(bufnr, rev)
+  rev = rev and vim.trim(rev) or ''
+  return helper(bufnr, M.COMPARE, { rev = rev ~= '' and rev or nil })
+end
+
+-- Revisions to complete :ClaudeCompare with: HEAD and its parents, the
+-- branches and tags of the buffer's repository.
+local function complete_revs(lead)
+  local revs = { 'HEAD', 'HEAD~1', 'HEAD~2' }
+  local dir = vim.fn.expand('%:p:h')
+  local refs = vim.fn.systemlist({ 'git', '-C', dir, 'for-each-ref', '--format=%(refname:short)', 'refs/heads', 'refs/tags' })
+  if vim.v.shell_error == 0 then
+    vim.list_extend(revs, refs)
+  end
+  return vim.tbl_filter(function(r)
+    return r:sub(1, #lead) == lead
+  end, revs)
 end
 
 function M.count(bufnr)
@@ -292,7 +353,8 @@ end
 ---------------------------------------------------------------------------
 -- Ex commands, defined on each prompt buffer by ftplugin/prompt.lua.
 
-local names = { 'ClaudeRun', 'ClaudeRunAppend', 'ClaudeCount', 'ClaudeExport', 'ClaudeUsage', 'ClaudeSummary' }
+local names = { 'ClaudeRun', 'ClaudeRunAppend', 'ClaudeCount', 'ClaudeExport', 'ClaudeUsage', 'ClaudeSummary',
+  'ClaudeImprove', 'ClaudeGenerateTests', 'ClaudeCompare' }
 
 local function guarded(fn)
   return function(o)
@@ -334,6 +396,19 @@ function M.define(bufnr)
   cmd(bufnr, 'ClaudeSummary', guarded(function()
     M.summary(0)
   end), { nargs = 0, desc = 'claude-ls: model, tokens and cost per block' })
+  cmd(bufnr, 'ClaudeImprove', guarded(function(o)
+    M.improve(0, o.args)
+  end), { nargs = '*', desc = 'claude-ls: a model rewrites the prompt [towards the goal typed], shown as a diff to review' })
+  cmd(bufnr, 'ClaudeGenerateTests', guarded(function(o)
+    M.generate_tests(0, M.parse_count(o.args))
+  end), { nargs = '?', desc = 'claude-ls: a model adds [N, default 3] test cases to tests:' })
+  cmd(bufnr, 'ClaudeCompare', guarded(function(o)
+    M.compare(0, o.args)
+  end), {
+    nargs = '?',
+    complete = complete_revs,
+    desc = 'claude-ls: the test cases on the buffer and on a git revision [default HEAD], one report',
+  })
 end
 
 function M.undefine(bufnr)

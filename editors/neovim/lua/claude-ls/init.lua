@@ -298,4 +298,18 @@ function M.summary()
   return commands.summary(0)
 end
 
+-- The Workbench helpers: improve('shorter replies'), generate_tests(5),
+-- compare('HEAD~1'); every argument is optional.
+function M.improve(goal)
+  return commands.improve(0, goal)
+end
+
+function M.generate_tests(n)
+  return commands.generate_tests(0, commands.parse_count(n and tostring(n)))
+end
+
+function M.compare(rev)
+  return commands.compare(0, rev)
+end
+
 return M

@@ -52,6 +52,26 @@ function C.notes_since(from)
   return out
 end
 
+-- The code lenses of a buffer that have a command: { title, command,
+-- line }. 0.12 takes a filter and returns {client_id, lens} items; before,
+-- a buffer number and the lenses themselves.
+function C.lenses(bufnr)
+  local list
+  if type(vim.lsp.codelens.enable) == 'function' then
+    list = vim.lsp.codelens.get({ bufnr = bufnr }) or {}
+  else
+    list = vim.lsp.codelens.get(bufnr) or {}
+  end
+  local out = {}
+  for _, item in ipairs(list) do
+    local l = item.lens or item
+    if l.command and l.command.title then
+      table.insert(out, { title = l.command.title, command = l.command.command, line = l.range.start.line })
+    end
+  end
+  return out
+end
+
 -- The server command: CLAUDE_LS_BIN serve, logging to CLAUDE_LS_LOG.
 function C.server_cmd()
   return { T.env('CLAUDE_LS_BIN'), 'serve', '--log', T.env('CLAUDE_LS_LOG') }

@@ -1,7 +1,7 @@
--- Grades replies from Neovim for grade_test.go: a result document read
--- before the server started is attached once a prompt opens; a test case
--- is run twice (:ClaudeRun test=short), the first run's result document is graded with
--- its lens (the grade and a note asked with vim.ui.select and
+-- Grades replies from Neovim for grade_test.go. A result document read
+-- before the server started is attached once a prompt opens. A test case
+-- is run twice (:ClaudeRun test=short); the first run's result document is
+-- graded with its lens (the grade and a note asked with vim.ui.select and
 -- vim.ui.input, stubbed here as a user answers them), then the prompt's
 -- lens on the test case grades the latest reply. Cancelling either
 -- question sends nothing. Last, a test report gets the lens too. Run like
@@ -29,22 +29,11 @@ vim.ui.input = function(opts, on_confirm)
   on_confirm(answer.note)
 end
 
--- The code lenses of a buffer: 0.12 returns {client_id, lens} items.
+-- The grade lenses of a buffer.
 local function lenses(bufnr)
-  local list
-  if type(vim.lsp.codelens.enable) == 'function' then
-    list = vim.lsp.codelens.get({ bufnr = bufnr }) or {}
-  else
-    list = vim.lsp.codelens.get(bufnr) or {}
-  end
-  local out = {}
-  for _, item in ipairs(list) do
-    local l = item.lens or item
-    if l.command and l.command.command == 'claude-ls.grade' then
-      table.insert(out, { title = l.command.title, line = l.range.start.line })
-    end
-  end
-  return out
+  return vim.tbl_filter(function(l)
+    return l.command == 'claude-ls.grade'
+  end, C.lenses(bufnr))
 end
 
 local function grade_lens(bufnr, title)

@@ -35,19 +35,8 @@ end
 
 local function lens_titles(bufnr)
   local out = {}
-  -- 0.12 takes a filter and returns {client_id, lens} items; before, a
-  -- buffer number and the lenses themselves.
-  local list
-  if type(vim.lsp.codelens.enable) == 'function' then
-    list = vim.lsp.codelens.get({ bufnr = bufnr }) or {}
-  else
-    list = vim.lsp.codelens.get(bufnr) or {}
-  end
-  for _, item in ipairs(list) do
-    local l = item.lens or item
-    if l.command and l.command.title then
-      table.insert(out, l.command.title)
-    end
+  for _, l in ipairs(C.lenses(bufnr)) do
+    table.insert(out, l.title)
   end
   return out
 end

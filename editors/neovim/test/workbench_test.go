@@ -14,12 +14,10 @@ import (
 )
 
 // helpersPrompt is committed; the improver adds a system block to it.
-const (
-	helpersPrompt = "---\nmodel: claude-sonnet-4-6\nmax_tokens: 200\nvars:\n  topic: tides\ntests:\n  - name: short\n    topic: neap tides\n---\n" +
-		"user:\nExplain {{topic}} in one sentence.\n"
-	helpersBetter = "---\nmodel: claude-sonnet-4-6\nmax_tokens: 200\nvars:\n  topic: tides\ntests:\n  - name: short\n    topic: neap tides\n---\n" +
-		"system:\nAnswer in at most twelve words.\n\nuser:\nExplain {{topic}} in one sentence.\n"
-)
+const helpersPrompt = "---\nmodel: claude-sonnet-4-6\nmax_tokens: 200\nvars:\n  topic: tides\n" +
+	"tests:\n  - name: short\n    topic: neap tides\n---\nuser:\nExplain {{topic}} in one sentence.\n"
+
+var helpersBetter = strings.Replace(helpersPrompt, "---\nuser:", "---\nsystem:\nAnswer in at most twelve words.\n\nuser:", 1)
 
 // TestNeovimWorkbenchCommands types the Workbench helpers' commands
 // (workbench_check.lua): :ClaudeImprove sends the goal typed and opens the

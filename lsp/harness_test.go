@@ -151,6 +151,7 @@ type clientOptions struct {
 	utf8         bool
 	watchedFiles bool
 	noInitialize bool
+	noShowDoc    bool // a client without window/showDocument (Neovim 0.7)
 }
 
 // newTestClient writes files into a new workspace (a git root), starts a
@@ -218,7 +219,7 @@ func (c *testClient) initialize(o clientOptions) *protocol.InitializeResult {
 	if o.utf8 {
 		params.Capabilities.General.PositionEncodings = []protocol.PositionEncodingKind{protocol.PositionEncodingKindUTF8, protocol.PositionEncodingKindUTF16}
 	}
-	params.Capabilities.Window = &protocol.WindowClientCapabilities{WorkDoneProgress: &yes, ShowDocument: &protocol.ShowDocumentClientCapabilities{Support: true}}
+	params.Capabilities.Window = &protocol.WindowClientCapabilities{WorkDoneProgress: &yes, ShowDocument: &protocol.ShowDocumentClientCapabilities{Support: !o.noShowDoc}}
 	if o.watchedFiles {
 		params.Capabilities.Workspace = &protocol.WorkspaceClientCapabilities{DidChangeWatchedFiles: &protocol.DidChangeWatchedFilesClientCapabilities{DynamicRegistration: &yes}}
 	}

@@ -186,7 +186,7 @@ func (s *Server) compare(j helperJob) {
 		return
 	}
 	o, n := c.Totals()
-	s.showDocument(ctx, c.MDPath)
+	s.showReport(ctx, c.MDPath)
 	prog.end(ctx, fmt.Sprintf("old %s · new %s", o.CostText(), n.CostText()))
 }
 

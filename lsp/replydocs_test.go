@@ -172,3 +172,25 @@ func TestGradeFromATestReport(t *testing.T) {
 		}
 	}
 }
+
+// TestReportPathForAClientThatCannotOpenIt: a client without
+// window/showDocument is told where a test run's report is.
+func TestReportPathForAClientThatCannotOpenIt(t *testing.T) {
+	withAPI(t)
+	c := newTestClient(t, map[string]string{"a.prompt": fixtures.PassFailNothing}, clientOptions{noShowDoc: true})
+	u := c.open("a.prompt")
+	c.waitVersion(u, 1)
+	c.execute(CommandRunTests, u, nil, "tests-1")
+	c.progressEnd("tests-1")
+	msg := c.message("the report is in ")
+	_, path, _ := strings.Cut(msg, "the report is in ")
+	if filepath.Base(filepath.Dir(path)) != "reports" || !strings.HasSuffix(path, ".md") {
+		t.Errorf("message %q", msg)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("the report named: %v", err)
+	}
+	if len(c.shown) != 0 {
+		t.Errorf("showDocument sent to a client without it: %v", c.shown)
+	}
+}

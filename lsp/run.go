@@ -253,6 +253,23 @@ func (s *Server) showDocument(ctx context.Context, path string) {
 	if !ok {
 		return
 	}
+	s.openDocument(ctx, path)
+}
+
+// showReport opens a report the user asked for; a client that cannot open
+// documents (Neovim 0.7) is told where it is.
+func (s *Server) showReport(ctx context.Context, path string) {
+	s.mu.Lock()
+	ok := s.clientCaps.showDocument
+	s.mu.Unlock()
+	if !ok {
+		s.showMessage(ctx, protocol.MessageTypeInfo, "the report is in "+path)
+		return
+	}
+	s.openDocument(ctx, path)
+}
+
+func (s *Server) openDocument(ctx context.Context, path string) {
 	no := false
 	if _, err := s.client.ShowDocument(ctx, &protocol.ShowDocumentParams{URI: uri.File(path), TakeFocus: &no}); err != nil {
 		s.log.Warn("showDocument", "error", err)

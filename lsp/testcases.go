@@ -155,7 +155,7 @@ func (s *Server) runTests(ctx context.Context, d *Document, snap *Snapshot, args
 		s.showMessage(bg, protocol.MessageTypeError, "the report was not written: "+run.ReportErr.Error())
 		return
 	}
-	s.showDocument(bg, run.MD)
+	s.showReport(bg, run.MD)
 	prog.end(bg, summary)
 	if t.Failed+t.Errors > 0 {
 		s.showMessage(bg, protocol.MessageTypeWarning, fmt.Sprintf("%s: %s; report %s", name, summary, run.MD))

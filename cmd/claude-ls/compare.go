@@ -22,12 +22,11 @@ func runCompare(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if len(files) != 1 || *concurrency < 1 {
-		fs.Usage()
+	if *concurrency < 1 {
+		fmt.Fprintf(stderr, "claude-ls compare: --concurrency must be at least 1, not %d\n", *concurrency)
 		return exitUsage
 	}
-	path := files[0]
-	p, code := openPrompt(path, stderr)
+	path, p, code := onePrompt(fs, files, stderr)
 	if code != exitOK {
 		return code
 	}

@@ -20,12 +20,7 @@ func runImprove(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if len(files) != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	path := files[0]
-	p, code := openPrompt(path, stderr)
+	path, p, code := onePrompt(fs, files, stderr)
 	if code != exitOK {
 		return code
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,12 +47,7 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if len(files) != 1 {
-		fs.Usage()
-		return exitUsage
-	}
-	path := files[0]
-	p, code := openPrompt(path, stderr)
+	path, p, code := onePrompt(fs, files, stderr)
 	if code != exitOK {
 		return code
 	}
@@ -82,6 +78,17 @@ func runRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, r.Headroom)
 	}
 	return exitOK
+}
+
+// onePrompt opens the one prompt file a command takes, or prints the
+// command's usage; path is as the user wrote it, for messages.
+func onePrompt(fs *flag.FlagSet, files []string, stderr io.Writer) (path string, p workbench.Prompt, code int) {
+	if len(files) != 1 {
+		fs.Usage()
+		return "", workbench.Prompt{}, exitUsage
+	}
+	p, code = openPrompt(files[0], stderr)
+	return files[0], p, code
 }
 
 // openPrompt opens a prompt file in its workspace, for the use cases.

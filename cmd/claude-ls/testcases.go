@@ -72,12 +72,7 @@ func runTests(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "claude-ls run: --concurrency must be at least 1, not %d\n", *concurrency)
 		return exitUsage
 	}
-	if len(files) != 1 {
-		f.fs.Usage()
-		return exitUsage
-	}
-	path := files[0]
-	p, code := openPrompt(path, stderr)
+	path, p, code := onePrompt(f.fs, files, stderr)
 	if code != exitOK {
 		return code
 	}

@@ -27,15 +27,12 @@ func runTestsGenerate(args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return code
 	}
-	if len(files) != 1 || *n < 1 || *n > 50 {
-		if *n < 1 || *n > 50 {
-			fmt.Fprintf(stderr, "claude-ls tests generate: -n is 1 to 50, not %d\n", *n)
-		}
+	if *n < 1 || *n > 50 {
+		fmt.Fprintf(stderr, "claude-ls tests generate: -n is 1 to 50, not %d\n", *n)
 		fs.Usage()
 		return exitUsage
 	}
-	path := files[0]
-	p, code := openPrompt(path, stderr)
+	path, p, code := onePrompt(fs, files, stderr)
 	if code != exitOK {
 		return code
 	}

@@ -215,20 +215,27 @@ func templateSite(src []byte, ls, off, le int) (CompletionSite, bool) {
 		s.Closed = bytes.HasPrefix(bytes.TrimLeft(src[end:le], " \t"), []byte("}}"))
 		return s, true
 	case bytes.HasPrefix(rest, []byte("file")) && len(rest) > 4 && isSpace(rest[4]):
-		arg := bytes.TrimLeft(rest[4:], " \t")
-		if len(arg) == 0 || arg[0] != '"' || bytes.IndexByte(arg[1:], '"') >= 0 {
-			return CompletionSite{}, false
-		}
-		typed := arg[1:]
-		slash := bytes.LastIndexByte(typed, '/')
-		start := off - (len(typed) - slash - 1)
-		end := wordEnd(src, off, le, func(c byte) bool { return c != '"' && c != '/' && c != '}' })
-		s := site(PathCompletion, src, start, off, end)
-		s.Dir = string(typed[:slash+1])
-		s.Closed = end < le && src[end] == '"'
-		return s, true
+		return quotedPathSite(src, off, le, rest[4:])
 	}
 	return mediaPathSite(src, ls, off, le, rest) // complete_media.go
+}
+
+// quotedPathSite finds the path being typed in an argument `"dir/na`
+// (arg is the text after the helper's name, the cursor at its end): the
+// word after the last slash is replaced, and Dir is what comes before it.
+func quotedPathSite(src []byte, off, le int, arg []byte) (CompletionSite, bool) {
+	arg = bytes.TrimLeft(arg, " \t")
+	if len(arg) == 0 || arg[0] != '"' || bytes.IndexByte(arg[1:], '"') >= 0 {
+		return CompletionSite{}, false
+	}
+	typed := arg[1:]
+	slash := bytes.LastIndexByte(typed, '/')
+	start := off - (len(typed) - slash - 1)
+	end := wordEnd(src, off, le, func(c byte) bool { return c != '"' && c != '/' && c != '}' })
+	s := site(PathCompletion, src, start, off, end)
+	s.Dir = string(typed[:slash+1])
+	s.Closed = end < le && src[end] == '"'
+	return s, true
 }
 
 // frontSite finds a key or a value being typed on a front matter line.

@@ -37,19 +37,9 @@ func mediaPathSite(src []byte, ls, off, le int, rest []byte) (CompletionSite, bo
 	if len(rest) <= len(word) || !isSpace(rest[len(word)]) {
 		return CompletionSite{}, false
 	}
-	arg := bytes.TrimLeft(rest[len(word):], " \t")
-	if len(arg) == 0 || arg[0] != '"' || bytes.IndexByte(arg[1:], '"') >= 0 {
-		return CompletionSite{}, false
-	}
-	typed := arg[1:]
-	slash := bytes.LastIndexByte(typed, '/')
-	start := off - (len(typed) - slash - 1)
-	end := wordEnd(src, off, le, func(c byte) bool { return c != '"' && c != '/' && c != '}' })
-	s := site(PathCompletion, src, start, off, end)
-	s.Dir = string(typed[:slash+1])
-	s.Closed = end < le && src[end] == '"'
+	s, ok := quotedPathSite(src, off, le, rest[len(word):]) // complete.go
 	s.PathKind = kind
-	return s, true
+	return s, ok
 }
 
 // toolSite finds a tool name typed after `tool_use:` or an id after

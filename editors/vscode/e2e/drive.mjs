@@ -7,7 +7,9 @@
 // name to open), REPLY (the fake API's reply text), REPORT (the JSON to
 // write), SHOT (a screenshot with the Problems panel open, for docs/images/vscode.png),
 // NODE_MODULES (where puppeteer-core is), CHROMIUM, GRADE_NOTE (the note
-// typed when grading the reply 4/5).
+// typed when grading the reply 4/5), IMPROVE_GOAL (typed into Claude: Improve
+// Prompt…'s box), IMPROVED_ASK (a line of the improved prompt the fake API
+// answers).
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -23,8 +25,9 @@ const WAIT = 30_000;
 const report = { steps: [], timeouts: [], console: [] };
 const started = Date.now();
 const step = (name) => {
-  report.steps.push(name);
-  console.log(`step: ${name} (at ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  const at = `${((Date.now() - started) / 1000).toFixed(1)} s`;
+  report.steps.push(`${name} (at ${at})`);
+  console.log(`step: ${name} (at ${at})`);
 };
 
 // Waits for fn (run in the page) to return a truthy value; null after ms.
@@ -204,9 +207,8 @@ try {
   // Back to the prompt, then Claude: Run Prompt; the result file opens.
   await palette(page, 'View: Focus Active Editor Group');
   await palette(page, 'Claude: Run Prompt');
-  // The result document opens (the reply streams into the file; the test
-  // reads it from disk: VS Code here does not always reload an open file
-  // that changes on disk, see e2e_test.go).
+  // The result document opens; the reply is written into the file (which
+  // VS Code does not watch here, see e2e_test.go).
   report.result = await until(page, 'the result document', () => {
     const tab = document.querySelector('.tabs-container .tab.active');
     const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')].map((l) => l.textContent.replace(/\u00a0/g, ' '));
@@ -218,9 +220,13 @@ try {
   });
 
   step('grade');
-  // The reply's grade lens, at the mark the run wrote below the reply: File:
-  // Revert File reads the finished file (see above), ctrl+end shows its end.
-  await palette(page, 'File: Revert File');
+  // The extension makes the result document show the finished file: the
+  // reply, and the mark below it that the grade lens stands on (ctrl+end
+  // shows the end).
+  report.resultShown = await until(page, 'the reply in the result document', (reply) => {
+    const text = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')].map((l) => l.textContent.replace(/\u00a0/g, ' ')).join(' ');
+    return text.includes(reply.split(' ').slice(0, 6).join(' ')) && text.includes('claude-ls reply') ? text : null;
+  }, env('REPLY'));
   await page.keyboard.down('Control');
   await page.keyboard.press('End');
   await page.keyboard.up('Control');
@@ -269,12 +275,76 @@ try {
     });
   }
 
-  step('export');
+  step('improve');
+  // Claude: Improve Prompt… with a goal: the rewrite comes as an edit that
+  // needs confirmation, so VS Code opens its refactor preview; Apply, then
+  // save.
   await palette(page, 'View: Open Previous Editor');
-  await until(page, 'the prompt again', () => {
-    const tab = document.querySelector('.tabs-container .tab.active');
-    return tab && /\.prompt/.test(tab.textContent);
+  await until(page, 'the prompt again', () => /\.prompt/.test(document.querySelector('.tabs-container .tab.active')?.textContent || ''));
+  await palette(page, 'Claude: Improve Prompt…');
+  await until(page, 'the goal box', () => {
+    const w = document.querySelector('.quick-input-widget');
+    return !!(w && w.style.display !== 'none' && w.textContent.includes('Improve tides.prompt') && w.querySelector('input')?.value === '');
   });
+  const goal = env('IMPROVE_GOAL');
+  await page.keyboard.type(goal, { delay: 5 });
+  if (!(await until(page, 'the goal typed', quickInput, goal, 3_000))) {
+    report.timeouts.pop();
+    await page.keyboard.down('Control');
+    await page.keyboard.press('a');
+    await page.keyboard.up('Control');
+    await page.keyboard.type(goal, { delay: 10 });
+    await until(page, 'the goal typed again', quickInput, goal, 5_000);
+  }
+  await page.keyboard.press('Enter');
+  report.refactorPreview = await until(page, 'the refactor preview', () => {
+    const panel = document.querySelector('.bulk-edit-panel');
+    const apply = panel && [...panel.querySelectorAll('.monaco-button')].find((b) => b.textContent.trim() === 'Apply');
+    return apply && apply.getBoundingClientRect().width > 0 ? panel.innerText.replace(/\n+/g, ' | ') : null;
+  });
+  // Changes that need confirmation come unchecked: the file's box checks
+  // them all, then Apply.
+  const at = (selector) => page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    const r = el && el.getBoundingClientRect();
+    return r && r.width > 0 ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+  }, selector);
+  const boxAt = report.refactorPreview && (await at('.bulk-edit-panel .monaco-list-row .edit-checkbox'));
+  if (boxAt) {
+    await page.mouse.click(boxAt.x, boxAt.y);
+    report.checked = await until(page, 'every change checked', () => {
+      const boxes = [...document.querySelectorAll('.bulk-edit-panel .edit-checkbox')];
+      return boxes.length >= 2 && boxes.every((b) => b.classList.contains('checked')) ? boxes.length : null;
+    });
+    const applyAt = await page.evaluate(() => {
+      const b = [...document.querySelectorAll('.bulk-edit-panel .monaco-button')].find((b) => b.textContent.trim() === 'Apply');
+      const r = b && b.getBoundingClientRect();
+      return r && r.width > 0 ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+    });
+    if (applyAt) {
+      await page.mouse.click(applyAt.x, applyAt.y);
+    }
+  }
+  // The server's last word on it: "improved by …", or why not.
+  report.improvedEnd = await until(page, 'the end of the improve in the status bar', () => {
+    const items = [...document.querySelectorAll('.statusbar-item')].map((i) => i.textContent.trim());
+    return items.find((t) => t.includes('tides.prompt:')) || null;
+  });
+  report.notifications = await page.evaluate(() => [...document.querySelectorAll('.notification-list-item-message')].map((n) => n.textContent));
+  report.improved = await until(page, 'the improved prompt in the editor', (ask) => {
+    const tab = document.querySelector('.tabs-container .tab.active');
+    const lines = [...document.querySelectorAll('.editor-instance .monaco-editor .view-line')].map((l) => l.textContent.replace(/\u00a0/g, ' '));
+    return tab && /\.prompt/.test(tab.textContent) && lines.some((l) => l.includes(ask)) ? lines : null;
+  }, env('IMPROVED_ASK'));
+  await palette(page, 'File: Save');
+  report.saved = !!(await until(page, 'the prompt saved', () => {
+    const tab = document.querySelector('.tabs-container .tab.active');
+    return tab && /\.prompt/.test(tab.textContent) && !tab.classList.contains('dirty');
+  }));
+
+  step('export');
+  // The improved prompt is still the active editor: focus it.
+  await palette(page, 'View: Focus Active Editor Group');
   // The languages come from the server (initialize's exportLanguages).
   await palette(page, 'Claude: Export as…');
   report.exportLanguages = await until(page, 'the server\'s export languages', () => {
@@ -294,6 +364,8 @@ try {
   });
   report.tabs = await page.evaluate(() => [...document.querySelectorAll('.tabs-container .tab')].map((t) => t.textContent.trim()));
 
+
+  step('done');
 } catch (err) {
   report.error = String(err && err.stack ? err.stack : err);
 } finally {

@@ -1,8 +1,9 @@
 // The VS Code extension for .prompt files: starts `claude-ls serve` with
 // vscode-languageclient, binds the palette commands, the run button and the
 // keys to the server's commands, shows the active prompt's model, tokens
-// and cost in the status bar, and asks the grade and note of a reply whose
-// grade lens is clicked (grade.ts).
+// and cost in the status bar, asks the grade and note of a reply whose
+// grade lens is clicked (grade.ts) and what the Workbench helpers are to do
+// (helpers.ts), and keeps reply documents showing their file (freshen.ts).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,7 +23,9 @@ import {
 } from 'vscode-languageclient/node';
 
 import { resolveBinary } from './binary';
+import { Freshener, Shown } from './freshen';
 import { askGrade, gradeChoices, gradedMessage, GradeQuestions, needsGrade, replyDocumentsPattern } from './grade';
+import { compareArgs, defaultTestCount, generateTestsArgs, improveArgs, maxTestCount, revisionProblem, testCountProblem } from './helpers';
 import { breakdownItems, breakdownTitle, statusText, statusTooltip, Summary, UsageReport, usageHtml } from './format';
 import { CrashBudget, gaveUpMessage } from './restart';
 import { configChangeKind, didChangeConfigurationParams, serverSettings } from './settings';
@@ -40,7 +43,20 @@ const Server = {
   usage: 'claude-ls.usage',
   usageReport: 'claude-ls.usageReport',
   grade: 'claude-ls.grade',
+  runTests: 'claude-ls.runTests',
+  runBatch: 'claude-ls.runBatch',
+  improve: 'claude-ls.improve',
+  generateTests: 'claude-ls.generateTests',
+  compare: 'claude-ls.compare',
 } as const;
+
+/**
+ * The server's commands that answer at once and go on under $/progress:
+ * the extension gives them a token of its own, wherever they are started
+ * from (palette, lens, code action), to show a Cancel button and to know
+ * when they end.
+ */
+const inBackground: readonly string[] = [Server.run, Server.runAppend, Server.runTests, Server.runBatch, Server.improve, Server.generateTests, Server.compare];
 
 let client: LanguageClient | undefined;
 let output: vscode.LogOutputChannel;
@@ -48,6 +64,7 @@ let status: StatusBar;
 let extensionContext: vscode.ExtensionContext;
 const crashes = new CrashBudget();
 let runSeq = 0;
+let freshener: Freshener<vscode.TextDocument>;
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionContext = context;
@@ -59,6 +76,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('claudeLs.run', (arg) => runPrompt(Server.run, arg));
   register('claudeLs.runAppend', (arg) => runPrompt(Server.runAppend, arg));
   register('claudeLs.countExact', (arg) => countExact(arg));
+  register('claudeLs.improve', (arg) => improve(arg));
+  register('claudeLs.generateTests', (arg) => generateTests(arg));
+  register('claudeLs.compare', (arg) => compare(arg));
   register('claudeLs.exportAs', (arg, lang?: unknown) => exportAs(arg, typeof lang === 'string' ? lang : undefined));
   register('claudeLs.showBreakdown', () => status.showBreakdown());
   register('claudeLs.showUsage', (arg) => showUsage(arg));
@@ -66,6 +86,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   register('claudeLs.restartServer', () => restart(true));
   register('claudeLs.setApiKey', () => setApiKey());
   register('claudeLs.showOutput', () => output.show(true));
+
+  freshener = new Freshener<vscode.TextDocument>({
+    key: (d) => d.uri.toString(),
+    text: (d) => d.getText(),
+    isDirty: (d) => d.isDirty,
+    read: async (d) => {
+      try {
+        return new TextDecoder().decode(await vscode.workspace.fs.readFile(d.uri));
+      } catch {
+        return undefined;
+      }
+    },
+    reload: (d, column) => reloadEditor(d, column),
+  });
+  context.subscriptions.push(vscode.window.onDidChangeVisibleTextEditors(() => void freshenReplyDocuments()));
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {
@@ -200,7 +235,18 @@ async function startClient(): Promise<void> {
       // Result documents and reports, for their grade lenses only.
       { scheme: 'file', pattern: replyDocumentsPattern },
     ],
-    middleware: { executeCommand: (command, args, next) => (command === Server.grade && needsGrade(args) ? grade(args, next) : next(command, args)) },
+    middleware: {
+      executeCommand: (command, args, next) => {
+        if (command === Server.grade && needsGrade(args)) {
+          return grade(args, next);
+        }
+        // A lens's or a code action's: run under the extension's progress.
+        if (inBackground.includes(command) && args.length === 1 && client) {
+          return startInBackground(client, command, args[0]);
+        }
+        return next(command, args);
+      },
+    },
     initializationOptions: readSettings(),
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
@@ -271,7 +317,7 @@ function runningClient(): LanguageClient | undefined {
   return undefined;
 }
 
-async function serverCommand<T>(c: LanguageClient, command: string, args: object, workDoneToken?: string): Promise<T> {
+async function serverCommand<T>(c: LanguageClient, command: string, args: unknown, workDoneToken?: string): Promise<T> {
   return (await c.sendRequest(ExecuteCommandRequest.type, { command, arguments: [args], workDoneToken })) as T;
 }
 
@@ -299,15 +345,26 @@ function targetDocument(arg: unknown): vscode.TextDocument | undefined {
 async function runPrompt(command: typeof Server.run | typeof Server.runAppend, arg: unknown): Promise<void> {
   const doc = targetDocument(arg);
   const c = doc && runningClient();
-  if (!doc || !c) {
-    return;
+  if (doc && c) {
+    await startInBackground(c, command, { uri: doc.uri.toString() });
   }
-  // The progress is ours (a notification with a Cancel button) rather than
-  // the client's window progress, which cannot be cancelled. The server
-  // begins it only when the run really starts (not for a prompt with errors,
-  // a missing key or a refused budget, which it reports as messages).
+}
+
+/**
+ * Sends one of the inBackground commands with a progress token of ours and
+ * returns the server's answer ({started, token}), undefined after showing
+ * an error. The progress is a notification with a Cancel button rather
+ * than the client's window progress, which cannot be cancelled; the server
+ * begins it only when the work really starts (not for a prompt with errors,
+ * a missing key or a refused budget, which it reports as messages). When
+ * it ends, its last message goes to the status bar and the reply documents
+ * in view are made to show their files (the run's result document, a
+ * report).
+ */
+async function startInBackground(c: LanguageClient, command: string, arg: unknown): Promise<unknown> {
   const token = `claudeLs-run-${++runSeq}`;
-  const name = path.basename(doc.uri.path);
+  const target = typeof arg === 'string' ? arg : (arg as { uri?: unknown } | null)?.uri;
+  const name = typeof target === 'string' ? path.basename(vscode.Uri.parse(target).path) : 'the prompt';
   let ui: { report(message: string): void; done(): void } | undefined;
   let pending: string | undefined;
   let ended = false;
@@ -316,7 +373,7 @@ async function runPrompt(command: typeof Server.run | typeof Server.runAppend, a
       case 'begin':
         pending = value.message;
         void vscode.window.withProgress(
-          { location: vscode.ProgressLocation.Notification, title: value.title || `Claude: running ${name}`, cancellable: true },
+          { location: vscode.ProgressLocation.Notification, title: value.title || `Claude: ${name}`, cancellable: true },
           (progress, cancel) =>
             new Promise<void>((resolve) => {
               const stopped = c.onDidChangeState((e) => e.newState !== State.Running && done());
@@ -348,14 +405,121 @@ async function runPrompt(command: typeof Server.run | typeof Server.runAppend, a
         if (value.message) {
           vscode.window.setStatusBarMessage(`$(check) ${name}: ${value.message}`, 15000);
         }
+        void freshenReplyDocuments();
         break;
     }
   });
   try {
-    await serverCommand<{ started: boolean; resultFile: string }>(c, command, { uri: doc.uri.toString() }, token);
+    return await serverCommand<unknown>(c, command, arg, token);
   } catch (err) {
     listener.dispose();
     void vscode.window.showErrorMessage(`claude-ls: ${errorText(err)}`);
+    return undefined;
+  }
+}
+
+// ---- the Workbench helpers (helpers.ts) ------------------------------------
+
+/** Claude: Improve Prompt…: an optional goal, then claude-ls.improve; its rewrite opens in the refactor preview. */
+async function improve(arg: unknown): Promise<void> {
+  const doc = targetDocument(arg);
+  if (!doc) {
+    return;
+  }
+  const goal = await vscode.window.showInputBox({
+    title: `Improve ${path.basename(doc.uri.path)}`,
+    prompt: 'What should be better? Optional: Enter with nothing asks for a general improvement; Escape cancels. The rewrite opens in the refactor preview, where each change can be applied or not.',
+    placeHolder: 'e.g. shorter answers, for a ten-year-old',
+  });
+  const args = improveArgs(doc.uri.toString(), goal);
+  const c = args && runningClient();
+  if (args && c) {
+    await startInBackground(c, Server.improve, args);
+  }
+}
+
+/** Claude: Generate Test Cases…: how many, then claude-ls.generateTests; they are appended to tests:. */
+async function generateTests(arg: unknown): Promise<void> {
+  const doc = targetDocument(arg);
+  if (!doc) {
+    return;
+  }
+  const count = await vscode.window.showInputBox({
+    title: `Generate test cases for ${path.basename(doc.uri.path)}`,
+    prompt: `How many new test cases (1 to ${maxTestCount}), appended to tests:. Escape cancels.`,
+    value: String(defaultTestCount),
+    validateInput: testCountProblem,
+  });
+  const args = generateTestsArgs(doc.uri.toString(), count);
+  const c = args && runningClient();
+  if (args && c) {
+    await startInBackground(c, Server.generateTests, args);
+  }
+}
+
+/** Claude: Compare with Git Revision…: a revision, then claude-ls.compare; the report opens. */
+async function compare(arg: unknown): Promise<void> {
+  const doc = targetDocument(arg);
+  if (!doc) {
+    return;
+  }
+  const rev = await vscode.window.showInputBox({
+    title: `Compare ${path.basename(doc.uri.path)} with a git revision`,
+    prompt: "The test cases run on this file and on the revision's version of it, into one report. Escape cancels.",
+    value: 'HEAD',
+    placeHolder: 'HEAD, HEAD~1, a branch, a tag or a commit',
+    validateInput: revisionProblem,
+  });
+  const args = compareArgs(doc.uri.toString(), rev);
+  const c = args && runningClient();
+  if (args && c) {
+    await startInBackground(c, Server.compare, args);
+  }
+}
+
+// ---- reply documents showing their files (freshen.ts) ----------------------
+
+/** The result documents and reports in view, with their columns. */
+function shownReplyDocuments(): Shown<vscode.TextDocument>[] {
+  const shown: Shown<vscode.TextDocument>[] = [];
+  for (const e of vscode.window.visibleTextEditors) {
+    if (e.viewColumn !== undefined && vscode.languages.match({ scheme: 'file', pattern: replyDocumentsPattern }, e.document) > 0) {
+      shown.push({ doc: e.document, column: e.viewColumn });
+    }
+  }
+  return shown;
+}
+
+async function freshenReplyDocuments(): Promise<void> {
+  try {
+    for (const d of await freshener.freshen(shownReplyDocuments())) {
+      output.debug(`${d.uri.fsPath} was shown as it is on disk again`);
+    }
+  } catch (err) {
+    output.warn(`reloading a reply document: ${errorText(err)}`);
+  }
+}
+
+/**
+ * Makes the editor in column read its file again, without taking the focus:
+ * the document reopened where it is with forceReload, which re-resolves it
+ * from disk (and VS Code leaves a document with unsaved changes as it is).
+ * The public vscode.open drops forceReload, so this is the command behind it.
+ */
+async function reloadEditor(doc: vscode.TextDocument, column: vscode.ViewColumn): Promise<void> {
+  let sub: vscode.Disposable | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  // The editor reads the file after the command returns: wait for it (a while).
+  const read = new Promise<void>((resolve) => {
+    sub = vscode.workspace.onDidChangeTextDocument((e) => e.document === doc && resolve());
+    timer = setTimeout(resolve, 3000);
+  });
+  try {
+    await vscode.commands.executeCommand('_workbench.open', doc.uri, [column - 1, { preserveFocus: true, forceReload: true }]);
+    await read;
+  } finally {
+    sub?.dispose();
+    clearTimeout(timer);
   }
 }
 

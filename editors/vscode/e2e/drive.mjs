@@ -204,9 +204,17 @@ try {
   });
 
   step('run');
-  // Back to the prompt, then Claude: Run Prompt; the result file opens.
+  // Back to the prompt, then its "▶ Run" lens (the extension gives the run
+  // its progress, as for Claude: Run Prompt); the result file opens.
   await palette(page, 'View: Focus Active Editor Group');
-  await palette(page, 'Claude: Run Prompt');
+  const runAt = await until(page, 'the Run lens', () => {
+    const a = [...document.querySelectorAll('.editor-instance .codelens-decoration a')].find((l) => l.textContent.includes('▶ Run'));
+    const r = a && a.getBoundingClientRect();
+    return r && r.width > 0 ? { x: r.left + r.width / 2, y: r.top + r.height / 2 } : null;
+  });
+  if (runAt) {
+    await page.mouse.click(runAt.x, runAt.y);
+  }
   // The result document opens; the reply is written into the file (which
   // VS Code does not watch here, see e2e_test.go).
   report.result = await until(page, 'the result document', () => {

@@ -152,10 +152,12 @@ func TestVSCode(t *testing.T) {
 
 	api := fakeapi.New()
 	defer api.Close()
-	// The reply comes at once: the run ends while VS Code opens the result
-	// document, which then shows the finished file only through the
-	// extension (see files.watcherExclude above). The improver answers the
-	// improved prompt, within the tags it asks for (workbench/improve.go).
+	// The run's reply streams over a second or so, as the API's does: most
+	// of it is written after VS Code read the opened result document, which
+	// shows the finished file only through the extension (see
+	// files.watcherExclude above). The improver answers the improved
+	// prompt, within the tags it asks for (workbench/improve.go).
+	api.Push("/v1/messages", fakeapi.Response{Delay: 100 * time.Millisecond})
 	api.ReplyFor = func(body []byte) string {
 		if bytes.Contains(body, []byte("What to improve")) {
 			return "<prompt_file>\n" + improvedPrompt + "</prompt_file>"

@@ -338,6 +338,7 @@ try {
     const items = [...document.querySelectorAll('.statusbar-item')].map((i) => i.textContent.trim());
     return items.find((t) => t.includes('tides.prompt:')) || null;
   });
+  // The notifications then, for a failure's report (a refused edit says why there).
   report.notifications = await page.evaluate(() => [...document.querySelectorAll('.notification-list-item-message')].map((n) => n.textContent));
   report.improved = await until(page, 'the improved prompt in the editor', (ask) => {
     const tab = document.querySelector('.tabs-container .tab.active');

@@ -37,6 +37,7 @@ func (s *Server) capabilities(enc protocol.PositionEncodingKind) protocol.Server
 	// the workbench: run, count exactly, export:
 	caps.ExecuteCommandProvider = protocol.ExecuteCommandOptions{Commands: commandNames}
 	// what the editors' menus offer, from the workbench's one list:
-	caps.Experimental, _ = jsonMarshal(map[string]any{"exportLanguages": workbench.ExportLanguages})
+	caps.Experimental, _ = jsonMarshal(map[string]any{"exportLanguages": workbench.ExportLanguages,
+		"generateTests": map[string]int{"default": workbench.DefaultGeneratedCases, "max": workbench.MaxGeneratedCases}})
 	return caps
 }

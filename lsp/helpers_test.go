@@ -2,6 +2,7 @@ package lsp
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -127,6 +128,13 @@ func TestGenerateTestsFromTheEditorAppends(t *testing.T) {
 	if res.ErrorCount() != 0 || len(res.Tests) != 5 {
 		t.Errorf("%d errors, %d cases", res.ErrorCount(), len(res.Tests))
 	}
+	// More than a generation asks for is refused before anything is sent.
+	sent := len(api.Requests())
+	c.execute(CommandGenerateTests, u, map[string]any{"n": workbench.MaxGeneratedCases + 1}, "gen-2")
+	if end := c.progressEnd("gen-2"); end != "failed" || len(api.Requests()) != sent {
+		t.Errorf("n over the limit: progress end %q, %d requests sent", end, len(api.Requests())-sent)
+	}
+	c.message(fmt.Sprintf("ask for 1 to %d test cases, not %d", workbench.MaxGeneratedCases, workbench.MaxGeneratedCases+1))
 }
 
 func TestGradeAndCompareFromTheEditor(t *testing.T) {

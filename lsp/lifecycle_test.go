@@ -10,6 +10,8 @@ import (
 
 	"go.lsp.dev/jsonrpc2"
 	"go.lsp.dev/protocol"
+
+	"github.com/claude-ls/claude-ls/workbench"
 )
 
 func TestInitializeAdvertisesWhatIsImplemented(t *testing.T) {
@@ -27,11 +29,14 @@ func TestInitializeAdvertisesWhatIsImplemented(t *testing.T) {
 		t.Errorf("commands = %s", got)
 	}
 	// The editors' export menus come from here, js included.
+	// So do the bounds of a test-case generation.
 	var exp struct {
 		ExportLanguages []struct{ ID, Title, Ext, LanguageID string } `json:"exportLanguages"`
+		GenerateTests   struct{ Default, Max int }                    `json:"generateTests"`
 	}
 	if err := json.Unmarshal(caps.Experimental, &exp); err != nil || len(exp.ExportLanguages) != 5 ||
-		exp.ExportLanguages[3].ID != "js" || exp.ExportLanguages[3].LanguageID != "javascript" {
+		exp.ExportLanguages[3].ID != "js" || exp.ExportLanguages[3].LanguageID != "javascript" ||
+		exp.GenerateTests.Default != workbench.DefaultGeneratedCases || exp.GenerateTests.Max != workbench.MaxGeneratedCases {
 		t.Errorf("experimental = %s (%v)", caps.Experimental, err)
 	}
 	if v, _ := res.ServerInfo.Version.Get(); res.ServerInfo.Name != "claude-ls" || v == "" {

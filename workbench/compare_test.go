@@ -110,3 +110,36 @@ func TestCompareReportInChromium(t *testing.T) {
 		}
 	}
 }
+
+// TestGitShowRefusesAnOptionForARevision: a revision from an editor's
+// command or the CLI never reaches git as an option (--output=FILE would
+// write a file).
+func TestGitShowRefusesAnOptionForARevision(t *testing.T) {
+	dir := t.TempDir()
+	git := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v %s", args, err, out)
+		}
+	}
+	prompt := filepath.Join(dir, "a.prompt")
+	os.WriteFile(prompt, []byte("user:\nhi\n"), 0o644)
+	git("init", "-q")
+	git("add", "a.prompt")
+	git("commit", "-q", "-m", "one")
+	written := filepath.Join(dir, "written")
+	for _, rev := range []string{"--output=" + written, "-p"} {
+		_, _, err := GitShow(context.Background(), prompt, rev)
+		if err == nil || !strings.Contains(err.Error(), `a revision does not start with "-"`) {
+			t.Errorf("revision %q: %v", rev, err)
+		}
+	}
+	if _, err := os.Stat(written); err == nil {
+		t.Error("git wrote the file an option named")
+	}
+	if src, _, err := GitShow(context.Background(), prompt, "HEAD"); err != nil || string(src) != "user:\nhi\n" {
+		t.Errorf("HEAD: %q %v", src, err)
+	}
+}

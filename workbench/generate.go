@@ -22,9 +22,15 @@ engineer would try: typical inputs, edge cases (very short, long, unusual, adver
 in the style the prompt expects. Each case differs from the existing ones and from each other.
 Give each case a short, descriptive name of a few words.`
 
+// How many test cases one generation asks for: by default, and at most.
+const (
+	DefaultGeneratedCases = 3
+	MaxGeneratedCases     = 50
+)
+
 // GenerateOptions choose how GenerateTests asks.
 type GenerateOptions struct {
-	N      int    // how many cases; default 3
+	N      int    // how many cases, 1 to MaxGeneratedCases; 0: DefaultGeneratedCases
 	Model  string // "" for the prompt's model
 	Budget *promptfile.MonthlyBudget
 }
@@ -74,8 +80,11 @@ func GenerateTests(ctx context.Context, p Prompt, opts GenerateOptions, h Hooks)
 	if len(vars) == 0 {
 		return nil, &ProblemsError{Result: res, Message: "the prompt has no variables: there is nothing for test cases to vary"}
 	}
-	if opts.N <= 0 {
-		opts.N = 3
+	if opts.N == 0 {
+		opts.N = DefaultGeneratedCases
+	}
+	if opts.N < 1 || opts.N > MaxGeneratedCases {
+		return nil, fmt.Errorf("ask for 1 to %d test cases, not %d", MaxGeneratedCases, opts.N)
 	}
 	model := p.WS.helperModel(opts.Model, res)
 	if m, ok := p.WS.Catalog.Lookup(model); ok && !m.StructuredOutputs {

@@ -35,8 +35,11 @@ func VersionOf(root string, src []byte) (hash, commit string) {
 // GitShow is the text of path (absolute) at revision rev, read with
 // `git show` from path's folder: nothing is checked out.
 func GitShow(ctx context.Context, path, rev string) ([]byte, string, error) {
+	if strings.HasPrefix(rev, "-") { // git would read it as an option
+		return nil, "", fmt.Errorf("%q is not a revision: a revision does not start with \"-\"", rev)
+	}
 	dir := filepath.Dir(path)
-	out, err := git(ctx, dir, "rev-parse", "--short=12", rev+"^{commit}")
+	out, err := git(ctx, dir, "rev-parse", "--short=12", "--end-of-options", rev+"^{commit}")
 	if err != nil {
 		return nil, "", fmt.Errorf("git cannot find revision %q: %w", rev, err)
 	}

@@ -20,15 +20,15 @@ func runTestsCmd(args []string, stdout, stderr io.Writer) int {
 // tests: (or to the tests file), never replacing one.
 func runTestsGenerate(args []string, stdout, stderr io.Writer) int {
 	fs := newFlags("tests generate", "[-n N] [--model ID] [--yes] FILE", stderr)
-	n := fs.Int("n", 3, "how many new test cases, `N`")
+	n := fs.Int("n", workbench.DefaultGeneratedCases, "how many new test cases, `N`")
 	model := fs.String("model", "", "the model that writes them, `ID` (default: the prompt's model)")
 	yes := fs.Bool("yes", false, "run without asking when the cost passes the confirmation threshold")
 	files, code, ok := parseFlags(fs, args)
 	if !ok {
 		return code
 	}
-	if *n < 1 || *n > 50 {
-		fmt.Fprintf(stderr, "claude-ls tests generate: -n is 1 to 50, not %d\n", *n)
+	if *n < 1 || *n > workbench.MaxGeneratedCases {
+		fmt.Fprintf(stderr, "claude-ls tests generate: -n is 1 to %d, not %d\n", workbench.MaxGeneratedCases, *n)
 		fs.Usage()
 		return exitUsage
 	}

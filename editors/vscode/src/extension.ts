@@ -25,7 +25,7 @@ import {
 import { resolveBinary } from './binary';
 import { Freshener, Shown } from './freshen';
 import { askGrade, gradeChoices, gradedMessage, GradeQuestions, needsGrade, replyDocumentsPattern } from './grade';
-import { compareArgs, defaultTestCount, generateTestsArgs, improveArgs, maxTestCount, revisionProblem, testCountProblem } from './helpers';
+import { compareArgs, GenerateBounds, generateTestsArgs, improveArgs, testCountProblem } from './helpers';
 import { breakdownItems, breakdownTitle, statusText, statusTooltip, Summary, UsageReport, usageHtml } from './format';
 import { CrashBudget, gaveUpMessage } from './restart';
 import { configChangeKind, didChangeConfigurationParams, serverSettings } from './settings';
@@ -441,18 +441,19 @@ async function improve(arg: unknown): Promise<void> {
 /** Claude: Generate Test Cases…: how many, then claude-ls.generateTests; they are appended to tests:. */
 async function generateTests(arg: unknown): Promise<void> {
   const doc = targetDocument(arg);
-  if (!doc) {
+  const c = doc && runningClient();
+  if (!doc || !c) {
     return;
   }
+  const bounds = generateBounds(c);
   const count = await vscode.window.showInputBox({
     title: `Generate test cases for ${path.basename(doc.uri.path)}`,
-    prompt: `How many new test cases (1 to ${maxTestCount}), appended to tests:. Escape cancels.`,
-    value: String(defaultTestCount),
-    validateInput: testCountProblem,
+    prompt: `How many new test cases (1 to ${bounds.max}), appended to tests:. Escape cancels.`,
+    value: String(bounds.default),
+    validateInput: (text) => testCountProblem(text, bounds),
   });
-  const args = generateTestsArgs(doc.uri.toString(), count);
-  const c = args && runningClient();
-  if (args && c) {
+  const args = generateTestsArgs(doc.uri.toString(), count, bounds);
+  if (args) {
     await startInBackground(c, Server.generateTests, args);
   }
 }
@@ -468,7 +469,6 @@ async function compare(arg: unknown): Promise<void> {
     prompt: "The test cases run on this file and on the revision's version of it, into one report. Escape cancels.",
     value: 'HEAD',
     placeHolder: 'HEAD, HEAD~1, a branch, a tag or a commit',
-    validateInput: revisionProblem,
   });
   const args = compareArgs(doc.uri.toString(), rev);
   const c = args && runningClient();
@@ -548,6 +548,12 @@ interface ExportLanguage {
 }
 
 /** The export languages the server announced in its initialize result. */
+/** The bounds of a test-case generation, from the server's initialize answer. */
+function generateBounds(c: LanguageClient): GenerateBounds {
+  const experimental = c.initializeResult?.capabilities.experimental as { generateTests?: GenerateBounds } | undefined;
+  return experimental?.generateTests ?? { default: 1, max: 1 }; // a server too old to say: one at a time
+}
+
 function exportLanguages(c: LanguageClient): ExportLanguage[] {
   const experimental = c.initializeResult?.capabilities.experimental as { exportLanguages?: ExportLanguage[] } | undefined;
   return experimental?.exportLanguages ?? [];

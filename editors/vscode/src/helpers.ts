@@ -4,11 +4,14 @@
 // or claude-ls.compare (lsp/helpers.go) with one argument object. No vscode
 // import here: the unit tests run without VS Code.
 
-/** How many test cases are asked for when the box is left as it is (workbench/generate.go). */
-export const defaultTestCount = 3;
-
-/** The most test cases asked for at once: what `claude-ls tests generate -n` allows (cmd/claude-ls/testsgen.go). */
-export const maxTestCount = 50;
+/**
+ * How many test cases one generation asks for, by default and at most: the
+ * server says so in initialize (capabilities.experimental.generateTests).
+ */
+export interface GenerateBounds {
+  default: number;
+  max: number;
+}
 
 export interface ImproveArgs {
   uri: string;
@@ -38,32 +41,26 @@ export function improveArgs(uri: string, goal: string | undefined): ImproveArgs 
 }
 
 /** What is wrong with the number of test cases typed, or undefined when it will do. */
-export function testCountProblem(text: string): string | undefined {
+export function testCountProblem(text: string, bounds: GenerateBounds): string | undefined {
   const t = text.trim();
   const n = /^\d+$/.test(t) ? Number(t) : NaN;
-  return n >= 1 && n <= maxTestCount ? undefined : `A whole number from 1 to ${maxTestCount}.`;
+  return n >= 1 && n <= bounds.max ? undefined : `A whole number from 1 to ${bounds.max}.`;
 }
 
 /** claude-ls.generateTests's argument: undefined when dismissed or not a number the box accepts. */
-export function generateTestsArgs(uri: string, count: string | undefined): GenerateTestsArgs | undefined {
-  if (count === undefined || testCountProblem(count)) {
+export function generateTestsArgs(uri: string, count: string | undefined, bounds: GenerateBounds): GenerateTestsArgs | undefined {
+  if (count === undefined || testCountProblem(count, bounds)) {
     return undefined;
   }
   return { uri, n: Number(count.trim()) };
 }
 
 /**
- * What is wrong with the revision typed, or undefined. Empty is HEAD, the
- * server's default; a leading "-" would reach git as an option, and no
- * branch, tag or commit starts with one.
+ * claude-ls.compare's argument: undefined when dismissed; empty leaves the
+ * server's default, HEAD. The server refuses what is not a revision.
  */
-export function revisionProblem(text: string): string | undefined {
-  return text.trim().startsWith('-') ? 'A revision does not start with "-": a branch, a tag, a commit or HEAD~1.' : undefined;
-}
-
-/** claude-ls.compare's argument: undefined when dismissed; empty leaves the server's default, HEAD. */
 export function compareArgs(uri: string, rev: string | undefined): CompareArgs | undefined {
-  if (rev === undefined || revisionProblem(rev)) {
+  if (rev === undefined) {
     return undefined;
   }
   const r = rev.trim();

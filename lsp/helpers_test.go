@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -148,18 +147,7 @@ func TestGradeAndCompareFromTheEditor(t *testing.T) {
 	v1 := fixtures.PassFailNothing
 	v2 := strings.Replace(v1, "in one sentence.", "in one sentence a ten-year-old understands.", 1)
 	c := newTestClient(t, map[string]string{"a.prompt": v1})
-	git := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = c.dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-	}
-	os.RemoveAll(filepath.Join(c.dir, ".git"))
-	git("init", "-q")
-	git("add", "a.prompt")
-	git("commit", "-q", "-m", "v1")
+	fixtures.GitHistory(t, c.dir, "a.prompt", v1)
 	os.WriteFile(filepath.Join(c.dir, "a.prompt"), []byte(v2), 0o644)
 	u := c.open("a.prompt", v2)
 	c.waitVersion(u, 1)

@@ -3,12 +3,12 @@ package workbench
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/claude-ls/claude-ls/internal/fakeapi"
+	"github.com/claude-ls/claude-ls/internal/fixtures"
 )
 
 // compareReplies answer each case by its topic, and the second version
@@ -55,20 +55,7 @@ func TestCompareReportInChromium(t *testing.T) {
 	}
 	v2 := strings.Replace(string(v1), "- Never talk down", "- End with one short question to check understanding.\n- Never talk down", 1)
 	path := filepath.Join(ws, "explain-topic.prompt")
-	git := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = ws
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-	}
-	git("init", "-q")
-	for i, v := range []string{string(v1), v2} {
-		os.WriteFile(path, []byte(v), 0o644)
-		git("add", ".")
-		git("commit", "-q", "-m", "version "+string(rune('1'+i)))
-	}
+	fixtures.GitHistory(t, ws, "explain-topic.prompt", string(v1), v2)
 	w, err := Open(ws, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -116,19 +103,8 @@ func TestCompareReportInChromium(t *testing.T) {
 // write a file).
 func TestGitShowRefusesAnOptionForARevision(t *testing.T) {
 	dir := t.TempDir()
-	git := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-	}
 	prompt := filepath.Join(dir, "a.prompt")
-	os.WriteFile(prompt, []byte("user:\nhi\n"), 0o644)
-	git("init", "-q")
-	git("add", "a.prompt")
-	git("commit", "-q", "-m", "one")
+	fixtures.GitHistory(t, dir, "a.prompt", "user:\nhi\n")
 	written := filepath.Join(dir, "written")
 	for _, rev := range []string{"--output=" + written, "-p"} {
 		_, _, err := GitShow(context.Background(), prompt, rev)

@@ -213,26 +213,6 @@ func TestGradeSurvivesReRunsAndSummarisesVersions(t *testing.T) {
 	}
 }
 
-// gitRepo makes dir a git repository with one commit per version of a.prompt.
-func gitRepo(t *testing.T, dir string, versions ...string) {
-	t.Helper()
-	os.RemoveAll(filepath.Join(dir, ".git"))
-	g := func(args ...string) {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com", "GIT_CONFIG_GLOBAL=/dev/null")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v %s", args, err, out)
-		}
-	}
-	g("init", "-q")
-	for i, v := range versions {
-		os.WriteFile(filepath.Join(dir, "a.prompt"), []byte(v), 0o644)
-		g("add", "a.prompt")
-		g("commit", "-q", "-m", "version "+string(rune('1'+i)))
-	}
-}
-
 // versionReplies answers by the prompt's wording, so each version has its own reply.
 func versionReplies(body []byte) string {
 	if strings.Contains(string(body), "ten-year-old") {
@@ -247,7 +227,7 @@ func TestCompareTwoCommits(t *testing.T) {
 	api.ReplyFor = versionReplies
 	dir := newWorkspace(t, nil)
 	v2 := strings.Replace(testsPrompt, "in one sentence.", "in one sentence a ten-year-old understands.", 1)
-	gitRepo(t, dir, testsPrompt, v2)
+	fixtures.GitHistory(t, dir, "a.prompt", testsPrompt, v2)
 	out, errOut, code := runCLIEnv(t, dir, apiEnv(api), "compare", "--rev", "HEAD~1", "a.prompt")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)

@@ -2,7 +2,6 @@ package plugintest
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/claude-ls/claude-ls/internal/fakeapi"
+	"github.com/claude-ls/claude-ls/internal/fixtures"
 	"github.com/claude-ls/claude-ls/internal/nvimtest"
 )
 
@@ -121,16 +121,7 @@ func testNeovimWorkbenchCommands(t *testing.T, nvim nvimtest.Nvim) {
 func commit(t *testing.T, ws string) {
 	t.Helper()
 	must(t, os.RemoveAll(filepath.Join(ws, ".git")))
-	for _, args := range [][]string{
-		{"init", "-q"},
-		{"add", "."},
-		{"-c", "user.name=Test", "-c", "user.email=test@example.com", "commit", "-q", "-m", "the prompt"},
-	} {
-		cmd := exec.Command("git", args...)
-		cmd.Dir = ws
-		cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-		}
-	}
+	fixtures.Git(t, ws, "init", "-q")
+	fixtures.Git(t, ws, "add", ".")
+	fixtures.Git(t, ws, "commit", "-q", "-m", "the prompt")
 }

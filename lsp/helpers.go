@@ -156,7 +156,7 @@ func (s *Server) grade(ctx context.Context, root string, m workbench.ReplyMark, 
 			which = "the reply of " + m.Run.Local().Format("2006-01-02 15:04:05")
 		}
 		item, err := s.client.ShowMessageRequest(ctx, &protocol.ShowMessageRequestParams{Type: protocol.MessageTypeInfo,
-			Message: fmt.Sprintf("claude-ls: grade %s of case %q on %s", which, a.Test, m.Model),
+			Message: fmt.Sprintf("claude-ls: grade %s of case %q on %s", which, m.Test, m.Model),
 			Actions: []protocol.MessageActionItem{{Title: "1"}, {Title: "2"}, {Title: "3"}, {Title: "4"}, {Title: "5"}}})
 		if err != nil || item == nil {
 			return jsonMarshal(map[string]any{"graded": false})

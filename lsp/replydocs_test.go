@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -114,13 +115,25 @@ func TestGradeFromTheResultDocument(t *testing.T) {
 	if syms, err := c.server.DocumentSymbol(c.ctx, &protocol.DocumentSymbolParams{TextDocument: protocol.TextDocumentIdentifier{URI: first}}); err != nil || len(syms.(protocol.DocumentSymbolSlice)) != 0 {
 		t.Errorf("outline of a result document: %v %v", syms, err)
 	}
-	// A mark naming a run that is not recorded is refused with the reason.
+	// The document follows its edits (an editor reloading the file): a mark
+	// edited to name a run that is not recorded gets its lens, which is
+	// refused with the reason.
+	edited := regexp.MustCompile(`"run":"[^"]*"`).ReplaceAllString(string(text), `"run":"1999-01-01T00:00:00Z"`)
+	if edited == string(text) {
+		t.Fatalf("no run in the mark:\n%s", text)
+	}
 	c.server.DidChange(c.ctx, &protocol.DidChangeTextDocumentParams{TextDocument: protocol.VersionedTextDocumentIdentifier{TextDocumentIdentifier: protocol.TextDocumentIdentifier{URI: first}, Version: 2},
-		ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangeWholeDocument{Text: strings.Replace(string(text), "\"run\":\"2", "\"run\":\"1", 1)}}})
+		ContentChanges: []protocol.TextDocumentContentChangeEvent{&protocol.TextDocumentContentChangeWholeDocument{Text: edited}}})
 	l := c.lensesOf(first)
-	raw, _ := json.Marshal(map[string]any{"uri": string(first), "prompt": "a.prompt", "model": "claude-sonnet-4-6", "run": "1999-01-01T00:00:00Z", "grade": 3})
+	if len(l) != 1 || l[0].Command.Title != "Grade this reply" {
+		t.Fatalf("lenses after the edit: %+v", l)
+	}
+	var arg map[string]any
+	json.Unmarshal(l[0].Command.Arguments[0], &arg)
+	arg["grade"] = 3
+	raw, _ := json.Marshal(arg)
 	if _, err := c.server.ExecuteCommand(c.ctx, &protocol.ExecuteCommandParams{Command: CommandGrade, Arguments: []protocol.LSPAny{raw}}); err == nil || !strings.Contains(err.Error(), "not in the records") {
-		t.Errorf("grading an unrecorded run: %v (lenses %+v)", err, l)
+		t.Errorf("grading an unrecorded run: %v (argument %s)", err, raw)
 	}
 	noKeyIn(t, c.dir)
 }

@@ -246,34 +246,28 @@ func (s *Server) settingsBudget() *promptfile.MonthlyBudget {
 	return &promptfile.MonthlyBudget{MonthlyUSD: monthly, ConfirmAboveUSD: confirm}
 }
 
-func (s *Server) showDocument(ctx context.Context, path string) {
-	s.mu.Lock()
-	ok := s.clientCaps.showDocument
-	s.mu.Unlock()
-	if !ok {
-		return
-	}
-	s.openDocument(ctx, path)
-}
-
 // showReport opens a report the user asked for; a client that cannot open
 // documents (Neovim 0.7) is told where it is.
 func (s *Server) showReport(ctx context.Context, path string) {
+	if !s.showDocument(ctx, path) {
+		s.showMessage(ctx, protocol.MessageTypeInfo, "the report is in "+path)
+	}
+}
+
+// showDocument asks the client to show path, without taking the focus, if
+// it can; false if it cannot.
+func (s *Server) showDocument(ctx context.Context, path string) bool {
 	s.mu.Lock()
 	ok := s.clientCaps.showDocument
 	s.mu.Unlock()
 	if !ok {
-		s.showMessage(ctx, protocol.MessageTypeInfo, "the report is in "+path)
-		return
+		return false
 	}
-	s.openDocument(ctx, path)
-}
-
-func (s *Server) openDocument(ctx context.Context, path string) {
 	no := false
 	if _, err := s.client.ShowDocument(ctx, &protocol.ShowDocumentParams{URI: uri.File(path), TakeFocus: &no}); err != nil {
 		s.log.Warn("showDocument", "error", err)
 	}
+	return true
 }
 
 // appendReply adds the reply as an assistant block at the end of the prompt,

@@ -152,8 +152,9 @@ func CreateBatch(ctx context.Context, c *Client, root, prompt string, jobs []Tes
 			return nil, errors.New("the requests are written for different API versions: one batch takes one")
 		}
 	}
-	b, err := c.sdk.Messages.Batches.New(ctx, anthropic.MessageBatchNewParams{},
-		option.WithHeader("anthropic-version", version), option.WithRequestBody("application/json", body), withTimeout(BatchUploadTimeout))
+	timed, bound := attemptTimeout(ctx, BatchUploadTimeout)
+	b, err := c.sdk.Messages.Batches.New(timed, anthropic.MessageBatchNewParams{},
+		option.WithHeader("anthropic-version", version), option.WithRequestBody("application/json", body), bound)
 	if err != nil {
 		return nil, timedOut(ctx, err, BatchUploadTimeout)
 	}
@@ -200,7 +201,8 @@ func GetBatch(ctx context.Context, c *Client, id, version string) (*BatchStatus,
 	if version == "" {
 		version = promptfile.VersionCurrent
 	}
-	b, err := c.sdk.Messages.Batches.Get(ctx, id, anthropic.MessageBatchGetParams{}, option.WithHeader("anthropic-version", version), withTimeout(c.RequestTimeout))
+	timed, bound := attemptTimeout(ctx, c.RequestTimeout)
+	b, err := c.sdk.Messages.Batches.Get(timed, id, anthropic.MessageBatchGetParams{}, option.WithHeader("anthropic-version", version), bound)
 	if err != nil {
 		return nil, timedOut(ctx, err, c.RequestTimeout)
 	}
@@ -343,8 +345,8 @@ func recordBatch(root string, m *BatchManifest, results []TestResult, turnaround
 		m.Recorded, m.RecordedAt = true, now
 		return SaveManifest(root, m)
 	})
-	for i := range results { // the records name the replies, whoever wrote them
-		if m.Recorded && i < len(m.Requests) {
+	if m.Recorded { // the records name the replies, whoever wrote them
+		for i := range results {
 			results[i].Run = m.RecordedAt
 		}
 	}

@@ -80,7 +80,8 @@ func (c *Client) noteRetries(req *http.Request, next option.MiddlewareNext) (*ht
 	}
 	switch {
 	case err != nil && errors.Is(req.Context().Err(), context.DeadlineExceeded):
-		c.OnRetry(fmt.Sprintf("no answer within %s; retrying (%d of %d)", c.RequestTimeout, attempt+1, MaxRetries))
+		d, _ := req.Context().Value(attemptTimeoutKey{}).(time.Duration) // distrust.go
+		c.OnRetry(fmt.Sprintf("no answer within %s; retrying (%d of %d)", d, attempt+1, MaxRetries))
 	case err != nil && req.Context().Err() == nil:
 		c.OnRetry(fmt.Sprintf("connection failed (%s); retrying (%d of %d)", c.key.Redact(err.Error()), attempt+1, MaxRetries))
 	case res != nil && (res.StatusCode == 429 || res.StatusCode == 408 || res.StatusCode == 409 || res.StatusCode >= 500) && res.Header.Get("x-should-retry") != "false":
@@ -249,8 +250,9 @@ func (c *Client) CountTokens(ctx context.Context, body []byte, version string) (
 	if err != nil {
 		return 0, err
 	}
-	res, err := c.sdk.Messages.CountTokens(ctx, anthropic.MessageCountTokensParams{},
-		option.WithHeader("anthropic-version", version), option.WithRequestBody("application/json", countable), withTimeout(c.RequestTimeout))
+	timed, bound := attemptTimeout(ctx, c.RequestTimeout)
+	res, err := c.sdk.Messages.CountTokens(timed, anthropic.MessageCountTokensParams{},
+		option.WithHeader("anthropic-version", version), option.WithRequestBody("application/json", countable), bound)
 	if err != nil {
 		return 0, timedOut(ctx, err, c.RequestTimeout)
 	}

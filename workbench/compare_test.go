@@ -71,7 +71,7 @@ func TestCompareReportInChromium(t *testing.T) {
 		grade int
 		note  string
 	}{{"default", 5, "the closing question helps"}, {"volcanoes-for-kids", 4, ""}, {"tcp-for-engineers", 4, "good analogy"}} {
-		if _, err := GradeRun(ws, "explain-topic.prompt", g.test, "claude-haiku-4-5", g.grade, g.note); err != nil {
+		if _, err := GradeReply(ws, ReplyMark{Prompt: "explain-topic.prompt", Test: g.test, Model: "claude-haiku-4-5"}, g.grade, g.note); err != nil {
 			t.Fatal(err)
 		}
 	}

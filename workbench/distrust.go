@@ -42,10 +42,14 @@ const (
 // BatchUploadTimeout bounds the sending of a batch of up to 256 MB.
 const BatchUploadTimeout = 10 * time.Minute
 
-// withTimeout bounds each attempt of a request (the SDK retries one that
+// attemptTimeout bounds each attempt of a request (the SDK retries one that
 // timed out), so an API that accepts a request and never answers cannot
-// hang a command.
-func withTimeout(d time.Duration) option.RequestOption { return option.WithRequestTimeout(d) }
+// hang a command; the context carries the bound to noteRetries' note.
+func attemptTimeout(ctx context.Context, d time.Duration) (context.Context, option.RequestOption) {
+	return context.WithValue(ctx, attemptTimeoutKey{}, d), option.WithRequestTimeout(d)
+}
+
+type attemptTimeoutKey struct{}
 
 // timedOut says so when the attempts of a request all went unanswered;
 // other errors pass through.

@@ -33,13 +33,6 @@ type Grade struct {
 
 func gradesPath(root string) string { return filepath.Join(root, DataDir, "grades.jsonl") }
 
-// GradeRun grades the latest recorded reply of test case test (a single
-// run's "" or a test run's case name) of prompt (relative to root) on
-// model, and appends the grade.
-func GradeRun(root, prompt, test, model string, grade int, note string) (Grade, error) {
-	return GradeReply(root, ReplyMark{Prompt: prompt, Test: test, Model: model}, grade, note)
-}
-
 // GradeReply grades the reply m names: the run recorded at m.Run, or the
 // latest of its case on its model when m.Run is zero. The grade is appended.
 func GradeReply(root string, m ReplyMark, grade int, note string) (Grade, error) {

@@ -41,7 +41,7 @@ func runGrade(args []string, stdout, stderr io.Writer) int {
 	if *model == "" {
 		*model = p.Analyze(promptfile.Options{}).ModelID
 	}
-	g, err := workbench.GradeRun(p.WS.Root, p.Rel(), *test, *model, n, *note)
+	g, err := workbench.GradeReply(p.WS.Root, workbench.ReplyMark{Prompt: p.Rel(), Test: *test, Model: *model}, n, *note)
 	if err != nil {
 		fmt.Fprintln(stderr, "claude-ls grade:", err)
 		return exitUsage

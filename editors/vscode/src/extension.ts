@@ -24,7 +24,7 @@ import {
 
 import { resolveBinary } from './binary';
 import { Freshener, Shown } from './freshen';
-import { askGrade, gradeChoices, gradedMessage, GradeQuestions, needsGrade, replyDocumentsPattern } from './grade';
+import { askGrade, gradeChoices, gradedMessage, GradeQuestions, needsGrade, replyDocuments } from './grade';
 import { compareArgs, GenerateBounds, generateTestsArgs, improveArgs, testCountProblem } from './helpers';
 import { breakdownItems, breakdownTitle, statusText, statusTooltip, Summary, UsageReport, usageHtml } from './format';
 import { CrashBudget, gaveUpMessage } from './restart';
@@ -233,7 +233,7 @@ async function startClient(): Promise<void> {
       { scheme: 'file', language: LANGUAGE },
       { scheme: 'untitled', language: LANGUAGE },
       // Result documents and reports, for their grade lenses only.
-      { scheme: 'file', pattern: replyDocumentsPattern },
+      replyDocuments,
     ],
     middleware: {
       executeCommand: (command, args, next) => {
@@ -483,7 +483,7 @@ async function compare(arg: unknown): Promise<void> {
 function shownReplyDocuments(): Shown<vscode.TextDocument>[] {
   const shown: Shown<vscode.TextDocument>[] = [];
   for (const e of vscode.window.visibleTextEditors) {
-    if (e.viewColumn !== undefined && vscode.languages.match({ scheme: 'file', pattern: replyDocumentsPattern }, e.document) > 0) {
+    if (e.viewColumn !== undefined && vscode.languages.match(replyDocuments, e.document) > 0) {
       shown.push({ doc: e.document, column: e.viewColumn });
     }
   }

@@ -11,6 +11,9 @@
  */
 export const replyDocumentsPattern = '**/.claude-ls/{runs,reports}/*.md';
 
+/** Those documents as a document filter: files on disk only. */
+export const replyDocuments = { scheme: 'file', pattern: replyDocumentsPattern } as const;
+
 /** The grades offered, best first. */
 export const gradeChoices: readonly { grade: number; label: string; description: string }[] = [
   { grade: 5, label: '5', description: 'excellent' },

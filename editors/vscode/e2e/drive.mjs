@@ -160,24 +160,41 @@ try {
   report.squiggles = await until(page, 'a warning squiggle', () => document.querySelectorAll('.squiggly-warning').length);
 
   step('hover');
-  const box = await page.evaluate(() => {
-    for (const span of document.querySelectorAll('.editor-instance .view-line span span')) {
-      if (span.textContent.includes('claude-sonnet-4-6')) {
-        const r = span.getBoundingClientRect();
-        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  // A hover asked while the page is busy can stay empty or never come: move
+  // away and back to the model's name (found again: the layout may have
+  // moved), a few times within the usual bound.
+  const modelBox = () =>
+    page.evaluate(() => {
+      for (const span of document.querySelectorAll('.editor-instance .view-line span span')) {
+        if (span.textContent.includes('claude-sonnet-4-6')) {
+          const r = span.getBoundingClientRect();
+          return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+        }
       }
+      return null;
+    });
+  const tries = 5;
+  for (let i = 1; i <= tries && !report.hover; i++) {
+    const box = await modelBox();
+    if (!box) {
+      report.timeouts.push('hover: the model name is not on screen');
+      break;
     }
-    return null;
-  });
-  if (box) {
     await page.mouse.move(box.x - 40, box.y + 40);
     await page.mouse.move(box.x, box.y, { steps: 5 });
-    report.hover = await until(page, 'the hover', () => {
-      const h = document.querySelector('.monaco-hover:not(.hidden)');
-      return h && h.textContent.includes('Price') ? h.textContent : null;
-    });
-  } else {
-    report.timeouts.push('hover: the model name is not on screen');
+    report.hover = await until(
+      page,
+      'the hover',
+      () => {
+        const h = document.querySelector('.monaco-hover:not(.hidden)');
+        return h && h.textContent.includes('Price') ? h.textContent : null;
+      },
+      null,
+      WAIT / tries,
+    );
+    if (!report.hover && i < tries) {
+      report.timeouts.pop(); // tried again below
+    }
   }
   await page.mouse.move(5, 400);
 
